@@ -1,0 +1,70 @@
+# One entry point for contributors and CI. `make help` lists the targets.
+# Every target creates .venv from requirements.lock first if needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TORCH_VERSION := 2.13.0
+KATEX_VERSION := 0.19.1
+KATEX_SHA256  := 24da5a599eb2fcede2e270b99a6ff48bca816beecc95feeb84e8cccbd1bb34fd
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help install install-torch serve build test test-fast check docs-update \
+        lock vendor-katex clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(STAMP)  ## create .venv with the pinned dependencies
+
+install-torch: $(STAMP)  ## add the optional CPU PyTorch (for lesson L12)
+	$(BIN)/python -c "import torch" 2>/dev/null || \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	    torch==$(TORCH_VERSION)
+
+serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)  ## build the site into site/ (strict: a warning is an error)
+	$(BIN)/mkdocs build --strict --clean
+
+test: $(STAMP)  ## run the whole suite: ref, docs checks, build, browser
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## the suite without the browser tests
+	$(BIN)/python -m pytest -m "not browser"
+
+check: $(STAMP)  ## check one page: make check PAGE=docs/lessons/l01.md
+	$(BIN)/python -m pytest -p no:randomly -q $(PAGE)
+
+docs-update: $(STAMP)  ## rewrite output blocks and numbers from the code
+	$(BIN)/python -m pytest -p no:randomly -q --docs-update docs includes || true
+	$(BIN)/python -m pytest -p no:randomly -q docs includes
+
+lock:  ## re-resolve requirements.lock from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	  --generate-hashes -o requirements.lock
+
+vendor-katex:  ## fetch KaTeX from the npm registry into docs/assets/katex
+	rm -rf build/katex && mkdir -p build/katex
+	cd build/katex && npm pack --silent katex@$(KATEX_VERSION) >/dev/null
+	echo "$(KATEX_SHA256)  build/katex/katex-$(KATEX_VERSION).tgz" | sha256sum -c -
+	tar -xzf build/katex/katex-$(KATEX_VERSION).tgz -C build/katex
+	rm -rf docs/assets/katex && mkdir -p docs/assets/katex/fonts docs/assets/katex/contrib
+	cp build/katex/package/dist/katex.min.js build/katex/package/dist/katex.min.css docs/assets/katex/
+	cp build/katex/package/dist/contrib/auto-render.min.js docs/assets/katex/contrib/
+	cp build/katex/package/dist/fonts/*.woff2 docs/assets/katex/fonts/
+	cp build/katex/package/LICENSE docs/assets/katex/LICENSE
+
+clean:  ## remove the built site and caches (keeps .venv)
+	rm -rf site build .pytest_cache
