@@ -1,0 +1,1 @@
+"""The docs checker: runs every page's code and checks every number."""

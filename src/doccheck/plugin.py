@@ -1,0 +1,118 @@
+"""pytest plugin: every Markdown page of the site is a test.
+
+Loaded with ``-p doccheck.plugin`` (see pyproject.toml). It collects
+``docs/**/*.md`` and ``includes/*.md``, runs each page with
+`doccheck.run.check_page`, fails with every problem listed at
+``file:line``, and prints a census of what was checked.
+
+``--docs-update`` rewrites output blocks and numbers from the code (the
+contributor's refresh); a normal run never writes.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from doccheck.run import check_page, format_problems
+
+CENSUS_KEY = "doccheck-census"
+PAGE_DIRS = ("docs", "includes")
+PAGE_FILES = ("CONTRIBUTING.md",)  # included into the site by a snippet
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("doccheck", "docs checker")
+    group.addoption(
+        "--docs-update", action="store_true", default=False,
+        help="rewrite output blocks and checked numbers from the code",
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collect_file(file_path, parent):
+    """Pages are ours; pytest-markdown-docs keeps the docstrings in src/."""
+    collected = yield
+    if file_path.suffix != ".md":
+        return collected
+    kept = [c for c in collected if not type(c).__module__.startswith(
+        "pytest_markdown_docs")]
+    root = Path(parent.config.rootpath)
+    try:
+        rel = file_path.relative_to(root)
+    except ValueError:
+        return kept
+    if (rel.parts[0] in PAGE_DIRS and "assets" not in rel.parts
+            or rel.as_posix() in PAGE_FILES):
+        kept.append(PageFile.from_parent(parent, path=file_path))
+    return kept
+
+
+class PageFile(pytest.File):
+    def collect(self):
+        yield PageItem.from_parent(self, name="page")
+
+
+class PageItem(pytest.Item):
+    def runtest(self):
+        rel = self.path.relative_to(self.config.rootpath).as_posix()
+        text = self.path.read_text(encoding="utf-8")
+        update = self.config.getoption("docs_update")
+        result = check_page(rel, text, update=update)
+        self.user_properties.append(
+            (CENSUS_KEY, json.dumps({"page": rel, "skipped": result.skipped,
+                                     **result.census.as_dict()})))
+        if result.skipped:
+            pytest.skip(f"{rel}: {result.skipped}")
+        if update and result.updated_text not in (None, text):
+            self.path.write_text(result.updated_text, encoding="utf-8")
+        if result.problems:
+            raise PageFailure(format_problems(rel, result.problems),
+                              len(result.problems))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, PageFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"docs check: {self.path.name}"
+
+
+class PageFailure(Exception):
+    def __init__(self, text, count):
+        super().__init__(f"{text}\n{count} problem(s) on this page")
+
+
+# --- census --------------------------------------------------------------------
+
+_rows = {}
+
+
+def pytest_runtest_logreport(report):
+    """Gather each page's census (also from xdist workers)."""
+    if report.when != "call" and not report.skipped:
+        return
+    for key, value in report.user_properties:
+        if key == CENSUS_KEY:
+            row = json.loads(value)
+            _rows[row["page"]] = row
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _rows:
+        return
+    tr = terminalreporter
+    cols = ("fences", "executed", "listings", "outputs", "checked", "given")
+    tr.section("docs census")
+    tr.write_line(f"{'page':<40}" + "".join(f"{c:>9}" for c in cols))
+    totals = dict.fromkeys(cols, 0)
+    for page in sorted(_rows):
+        row = _rows[page]
+        note = "  skipped: " + row["skipped"] if row["skipped"] else ""
+        tr.write_line(f"{page:<40}" + "".join(f"{row[c]:>9}" for c in cols)
+                      + note)
+        for c in cols:
+            totals[c] += row[c]
+    tr.write_line(f"{'total (' + str(len(_rows)) + ' pages)':<40}"
+                  + "".join(f"{totals[c]:>9}" for c in cols))
