@@ -1,0 +1,30 @@
+"""MkDocs hook: draw every figure from `ref` while the site is built.
+
+Figures are defined in `src/sitefigures` and rendered to SVG in memory,
+one per colour scheme, then added to the build as generated files, so
+nothing is written into docs/ and no image is ever stale.
+"""
+
+import io
+
+from mkdocs.structure.files import File
+
+def _render(fig):
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def on_files(files, config, **_):
+    from sitefigures import all_figures
+    from sitefigures.style import STYLES
+
+    for name, draw in sorted(all_figures().items()):
+        for style in STYLES:
+            uri = f"figures/{name}-{style.name}.svg"
+            svg = _render(draw(style))
+            files.append(File.generated(config, uri, content=svg))
+    return files

@@ -1,0 +1,24 @@
+"""MkDocs hook: remove the docs checker's markers before rendering.
+
+The markers (``<!--= expr -->`` and ``<!--given: ...-->``) tie each number
+to the code that proves it. They are for the checker, not the reader, and
+an HTML comment inside a table cell or an abbreviation would get in the
+way, so they are dropped from the Markdown here. A page the checker cannot
+parse fails the build with its file and line.
+"""
+
+from mkdocs.exceptions import PluginError
+
+from doccheck.page import PageError, parse
+
+
+def on_page_markdown(markdown, page, **_):
+    path = f"docs/{page.file.src_uri}"
+    try:
+        parsed = parse(path, markdown)
+    except PageError as exc:
+        raise PluginError(f"{path}:{exc.line}: {exc.message}") from None
+    for marker in sorted(parsed.markers, key=lambda m: m.start,
+                         reverse=True):
+        markdown = markdown[:marker.start] + markdown[marker.end:]
+    return markdown
