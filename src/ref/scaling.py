@@ -1,0 +1,48 @@
+"""Scaling laws: loss falls as a power of model size (lesson on scaling).
+
+L(N) = a * N**(-alpha) is a straight line on log-log axes:
+log L = log a - alpha log N, with slope -alpha. Chinchilla (Hoffmann et
+al., 2022) trains about 20 tokens per parameter; GPT-3 trained about 1.7.
+"""
+
+import numpy as np
+
+from ref._checks import as_array, check_positive
+
+#: Given figures (not computed): training tokens and parameters.
+CHINCHILLA = {"tokens": 1.4e12, "params": 70e9}
+GPT3_TRAINING = {"tokens": 300e9, "params": 175e9}
+
+
+def power_law(N, a, alpha):
+    """L(N) = a * N**(-alpha), for model sizes N > 0."""
+    N = as_array("N", N)
+    if np.any(N <= 0):
+        raise ValueError(f"N must be positive, got {N}")
+    check_positive("a", a)
+    return (a * N ** (-alpha))[()]
+
+
+def log_log_slope(N, L):
+    """Slope of the least-squares line through (log N, log L).
+
+    For L = a * N**(-alpha) it is exactly -alpha.
+    """
+    N = as_array("N", N, ndim=1)
+    L = as_array("L", L, ndim=1)
+    if N.shape != L.shape or N.size < 2:
+        raise ValueError(
+            f"N and L must have the same shape with at least 2 points, "
+            f"got {N.shape} and {L.shape}"
+        )
+    if np.any(N <= 0) or np.any(L <= 0):
+        raise ValueError("N and L must be positive to take logarithms")
+    slope, _ = np.polyfit(np.log(N), np.log(L), 1)
+    return float(slope)
+
+
+def tokens_per_parameter(tokens, params):
+    """tokens / params: training tokens seen per model parameter."""
+    check_positive("tokens", tokens)
+    check_positive("params", params)
+    return tokens / params
