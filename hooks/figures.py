@@ -9,6 +9,7 @@ import io
 
 from mkdocs.structure.files import File
 
+
 def _render(fig):
     import matplotlib.pyplot as plt
 

@@ -17,25 +17,27 @@ DERIVATIVES = [
 ]
 
 
-@pytest.mark.parametrize(("f", "f_prime"), DERIVATIVES,
-                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    ("f", "f_prime"), DERIVATIVES, ids=lambda f: f.__name__
+)
 def test_derivative_matches_finite_differences(f, f_prime):
-    np.testing.assert_allclose(f_prime(Z), numeric_derivative(f, Z),
-                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        f_prime(Z), numeric_derivative(f, Z), rtol=1e-6, atol=1e-9
+    )
 
 
 def test_relu_derivative_away_from_the_kink():
     z = Z[np.abs(Z) > 1e-3]
-    np.testing.assert_allclose(act.relu_prime(z),
-                               numeric_derivative(act.relu, z), atol=1e-9)
+    np.testing.assert_allclose(
+        act.relu_prime(z), numeric_derivative(act.relu, z), atol=1e-9
+    )
     assert act.relu_prime(0.0) == 0.0
 
 
 def test_sigmoid_values_and_symmetry():
     assert act.sigmoid(1.0) == 1 / (1 + math.exp(-1.0))
     assert act.sigmoid(0.0) == 0.5
-    np.testing.assert_allclose(act.sigmoid(-Z), 1 - act.sigmoid(Z),
-                               atol=1e-15)
+    np.testing.assert_allclose(act.sigmoid(-Z), 1 - act.sigmoid(Z), atol=1e-15)
 
 
 def test_sigmoid_does_not_overflow():
@@ -56,8 +58,11 @@ def test_gelu_is_the_exact_erf_form():
         assert act.gelu(z) == pytest.approx(expected, rel=1e-15, abs=1e-300)
     # The tanh approximation is close but not the same function.
     z = 1.0
-    approx = 0.5 * z * (1 + math.tanh(math.sqrt(2 / math.pi)
-                                      * (z + 0.044715 * z**3)))
+    approx = (
+        0.5
+        * z
+        * (1 + math.tanh(math.sqrt(2 / math.pi) * (z + 0.044715 * z**3)))
+    )
     assert act.gelu(z) != approx
     assert act.gelu(z) == pytest.approx(approx, abs=1e-3)
 

@@ -44,11 +44,16 @@ def test_a_correct_page_passes_and_is_counted():
     result = check(GOOD)
     assert result.problems == []
     c = result.census
-    assert (c.fences, c.executed, c.outputs, c.checked, c.given) == \
-        (1, 1, 1, 1, 1)
+    assert (c.fences, c.executed, c.outputs, c.checked, c.given) == (
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
 
 
-# --- code --------------------------------------------------------------------
+# --- code ---
 
 
 def test_a_fence_that_raises_fails_at_the_raising_line():
@@ -123,8 +128,9 @@ def test_printing_without_an_output_block_fails():
         print("hidden")
         {FENCE}
         """)
-    assert "prints output but the page shows no" in \
-        only_problem(result).message
+    assert (
+        "prints output but the page shows no" in only_problem(result).message
+    )
 
 
 def test_an_output_block_with_no_code_before_it_fails():
@@ -136,7 +142,8 @@ def test_an_output_block_with_no_code_before_it_fails():
         {FENCE}
         """)
     assert only_problem(result).message.startswith(
-        "output block has no python fence")
+        "output block has no python fence"
+    )
 
 
 def test_a_plain_text_fence_fails():
@@ -156,8 +163,10 @@ def test_an_unclosed_fence_fails_at_its_opening_line():
         print(1)
         """)
     problem = only_problem(result)
-    assert (problem.line, problem.message) == (3, "fence ```python is never "
-                                                  "closed")
+    assert (problem.line, problem.message) == (
+        3,
+        "fence ```python is never closed",
+    )
 
 
 def test_fences_inside_admonitions_run():
@@ -184,7 +193,7 @@ def test_listing_fences_are_counted_not_run():
     assert (result.census.fences, result.census.listings) == (1, 1)
 
 
-# --- numbers -----------------------------------------------------------------
+# --- numbers ---
 
 
 def test_an_unmarked_number_fails():
@@ -194,9 +203,17 @@ def test_an_unmarked_number_fails():
     assert "number 42 is not checked" in problem.message
 
 
-@pytest.mark.parametrize(("shown", "ok"), [("0.881", True), ("0.882", False),
-                                           ("0.88", True), ("0.9", True),
-                                           ("1", True), ("0.8808", True)])
+@pytest.mark.parametrize(
+    ("shown", "ok"),
+    [
+        ("0.881", True),
+        ("0.882", False),
+        ("0.88", True),
+        ("0.9", True),
+        ("1", True),
+        ("0.8808", True),
+    ],
+)
 def test_numbers_are_checked_at_the_precision_shown(shown, ok):
     result = check(f"Value {shown}<!--= 0.88079707 -->.\n")
     assert (result.problems == []) == ok, messages(result)
@@ -208,34 +225,41 @@ def test_a_wrong_number_names_expected_and_got():
     assert "reads 0.881" in only_problem(result).message
 
 
-@pytest.mark.parametrize("text", [
-    "Count 175,181,291,520<!--= 175181291520 -->.",
-    "Bias −7.81<!--= -7.8123 --> and -15<!--= -15 -->.",
-    "Tiny 9.5e-7<!--= 0.25 ** 10 -->.",
-    "Pairs [0.881, 0.060]<!--= [0.88079707, 0.06008665] -->.",
-    "Run 0.020 / 0.977 / 0.981 / 0.018<!--= [0.0201, 0.9771, 0.9809, 0.018] -->.",
-    "Sum 1 × 0.5 + 2<!--= [1, 0.5, 2] -->.",
-    "About 124M<!--= 124.4 --> weights and 16x<!--= 16 --> more, 50%<!--= 50 -->.",
-    "Names like GPT-3, L1, BP1-BP4, x2 and 2D are not numbers.",
-    "Math $\\sigma(z) = 1 / (1 + e^{-z})$ holds small constants.",
-    "Bold **0.5**<!--= 0.5 --> works.",
-    "1. An ordered list item is not a number.",
-    "A [link](https://example.com/2020/page-3.html) and `code 12`.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Count 175,181,291,520<!--= 175181291520 -->.",
+        "Bias −7.81<!--= -7.8123 --> and -15<!--= -15 -->.",
+        "Tiny 9.5e-7<!--= 0.25 ** 10 -->.",
+        "Pairs [0.881, 0.060]<!--= [0.88079707, 0.06008665] -->.",
+        "Run 0.020 / 0.977 / 0.981 / 0.018"
+        "<!--= [0.0201, 0.9771, 0.9809, 0.018] -->.",
+        "Sum 1 × 0.5 + 2<!--= [1, 0.5, 2] -->.",
+        "About 124M<!--= 124.4 --> weights, 16x<!--= 16 --> more, "
+        "50%<!--= 50 -->.",
+        "Names like GPT-3, L1, BP1-BP4, x2 and 2D are not numbers.",
+        "Math $\\sigma(z) = 1 / (1 + e^{-z})$ holds small constants.",
+        "Bold **0.5**<!--= 0.5 --> works.",
+        "1. An ordered list item is not a number.",
+        "A [link](https://example.com/2020/page-3.html) and `code 12`.",
+    ],
+)
 def test_number_forms_that_pass(text):
     result = check(text + "\n")
     assert result.problems == [], messages(result)
 
 
 def test_unicode_minus_is_compared_as_minus():
-    assert only_problem(check("b = −7.82<!--= -7.8123 -->\n")).message \
-        .endswith("reads −7.81 at the precision shown")
+    assert only_problem(
+        check("b = −7.82<!--= -7.8123 -->\n")
+    ).message.endswith("reads −7.81 at the precision shown")
 
 
 def test_a_group_marker_needs_enough_numbers():
     result = check("Only [0.5]<!--= [0.5, 0.2] -->.\n")
-    assert "gives 2 values but only 1 number(s)" in \
-        only_problem(result).message
+    assert (
+        "gives 2 values but only 1 number(s)" in only_problem(result).message
+    )
 
 
 def test_numbers_left_over_in_a_group_are_unchecked():
@@ -243,13 +267,16 @@ def test_numbers_left_over_in_a_group_are_unchecked():
     assert "number 3 is not checked" in only_problem(result).message
 
 
-@pytest.mark.parametrize(("marker", "message"), [
-    ("<!--= 1 + -->", "is not a valid expression"),
-    ("<!--= missing_name -->", "uses an unknown name"),
-    ("<!--= 1 / 0 -->", "raised ZeroDivisionError"),
-    ("<!--= 'text' -->", "a marker must give a number"),
-    ("<!--= True -->", "value is a bool"),
-])
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        ("<!--= 1 + -->", "is not a valid expression"),
+        ("<!--= missing_name -->", "uses an unknown name"),
+        ("<!--= 1 / 0 -->", "raised ZeroDivisionError"),
+        ("<!--= 'text' -->", "a marker must give a number"),
+        ("<!--= True -->", "value is a bool"),
+    ],
+)
 def test_bad_markers_fail_with_a_clear_message(marker, message):
     assert message in only_problem(check(f"Value 1{marker}.\n")).message
 
@@ -283,7 +310,7 @@ def test_markers_see_the_names_of_the_fences_above_them():
     assert result.problems == [], messages(result)
 
 
-# --- front matter --------------------------------------------------------------
+# --- front matter ---
 
 
 def test_setup_in_front_matter_runs_first():
@@ -314,7 +341,7 @@ def test_bad_front_matter_fails_at_line_one():
     assert only_problem(result).line == 1
 
 
-# --- update mode ----------------------------------------------------------------
+# --- update mode ---
 
 
 def test_update_rewrites_outputs_and_numbers_only():
@@ -340,18 +367,21 @@ def test_update_rewrites_outputs_and_numbers_only():
     assert check(page).updated_text is None
 
 
-# --- number formatting ----------------------------------------------------------
+# --- number formatting ---
 
 
-@pytest.mark.parametrize(("shown", "value", "expected"), [
-    ("0.881", 0.88079707, "0.881"),
-    ("0.060", 0.06008665, "0.060"),
-    ("124,439,808", 124439808, "124,439,808"),
-    ("9.5e-7", 0.25 ** 10, "9.5e-7"),
-    ("−7.81", -7.8123, "−7.81"),
-    ("0.000", -1e-9, "0.000"),
-    ("5", 4.6, "5"),
-])
+@pytest.mark.parametrize(
+    ("shown", "value", "expected"),
+    [
+        ("0.881", 0.88079707, "0.881"),
+        ("0.060", 0.06008665, "0.060"),
+        ("124,439,808", 124439808, "124,439,808"),
+        ("9.5e-7", 0.25**10, "9.5e-7"),
+        ("−7.81", -7.8123, "−7.81"),
+        ("0.000", -1e-9, "0.000"),
+        ("5", 4.6, "5"),
+    ],
+)
 def test_render(shown, value, expected):
     assert render(shown, value) == expected
     assert matches(expected, value)

@@ -28,16 +28,26 @@ def test_batch_rows_match_single_examples():
 
 
 def test_custom_activation():
-    np.testing.assert_allclose(layer(W, x, b, activation=np.tanh),
-                               np.tanh([2.0, -2.75]))
+    np.testing.assert_allclose(
+        layer(W, x, b, activation=np.tanh), np.tanh([2.0, -2.75])
+    )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((W, np.ones(2), b), r"x must have 3 entries .* got x of shape \(2,\)"),
-    ((W, x, np.ones(3)), r"b must have shape \(2,\) .* got b of shape \(3,\)"),
-    ((W[0], x, b), r"W must have 2 dimension\(s\), got shape \(3,\)"),
-    ((W, np.ones((2, 2, 3)), b), r"x must have 1 or 2 dimension"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            (W, np.ones(2), b),
+            r"x must have 3 entries .* got x of shape \(2,\)",
+        ),
+        (
+            (W, x, np.ones(3)),
+            r"b must have shape \(2,\) .* got b of shape \(3,\)",
+        ),
+        ((W[0], x, b), r"W must have 2 dimension\(s\), got shape \(3,\)"),
+        ((W, np.ones((2, 2, 3)), b), r"x must have 1 or 2 dimension"),
+    ],
+)
 def test_bad_shapes_say_what_was_expected(args, message):
     with pytest.raises(ValueError, match=message):
         dense(*args)

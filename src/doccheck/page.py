@@ -96,7 +96,9 @@ class PageError(Exception):
 
 # --- patterns ----------------------------------------------------------------
 
-FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+FENCE_OPEN = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+)
 TITLE = re.compile(r'title="([^"]*)"')
 MARKER = re.compile(r"<!--(?P<body>.*?)-->", re.S)
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
@@ -179,8 +181,15 @@ def parse(path, text):
     for m in MATH.finditer(current):
         _check_math(text, m, errors)
         mask(m.start(), m.end())
-    for pattern in (LINK_TARGET, LINK_DEF, HTML_TAG, ATTR_LIST, LIST_ITEM,
-                    SNIPPET, ENTITY):
+    for pattern in (
+        LINK_TARGET,
+        LINK_DEF,
+        HTML_TAG,
+        ATTR_LIST,
+        LIST_ITEM,
+        SNIPPET,
+        ENTITY,
+    ):
         for m in pattern.finditer("".join(masked)):
             mask(m.start(), m.end())
 
@@ -188,15 +197,21 @@ def parse(path, text):
     numbers = []
     for m in NUMBER.finditer(prose):
         start = m.start()
-        if NAME_DASH.search(prose[max(0, start - 2):start]):
+        if NAME_DASH.search(prose[max(0, start - 2) : start]):
             continue  # the 3 of GPT-3, the 4 of BP1-BP4
-        after = prose[m.end():m.end() + 2]
+        after = prose[m.end() : m.end() + 2]
         if after[:1].isalpha() and not UNIT.match(after):
             continue  # 2D, 3rd
         if _sign(prose, start):
             start -= 1
-        numbers.append(Number(prose[start:m.end()], start, m.end(),
-                              text.count("\n", 0, start) + 1))
+        numbers.append(
+            Number(
+                prose[start : m.end()],
+                start,
+                m.end(),
+                text.count("\n", 0, start) + 1,
+            )
+        )
 
     page = Page(path, text, meta, fences, numbers, markers, errors)
     _attach(page, prose)
@@ -251,22 +266,33 @@ def _fences(text, body_start):
         indent, fence = m.group("indent"), m.group("fence")
         info = m.group("info").strip()
         close = re.compile(
-            r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$"
+            r"^[ \t]*"
+            + re.escape(fence[0])
+            + "{"
+            + str(len(fence))
+            + r",}\s*$"
         )
         j = i + 1
         while j < len(lines) and not close.match(lines[j].rstrip("\n")):
             j += 1
         if j == len(lines):
             raise PageError(i + 1, f"fence {fence}{info} is never closed")
-        body_lines = [_dedent(ln, indent) for ln in lines[i + 1:j]]
+        body_lines = [_dedent(ln, indent) for ln in lines[i + 1 : j]]
         lang = info.split()[0].lstrip("{.").lower() if info else ""
-        fences.append(Fence(
-            lang=lang, info=info, start=i + 1, end=j + 1,
-            body="".join(body_lines),
-            body_span=(offsets[i + 1] if i + 1 < len(lines) else offset,
-                       offsets[j]),
-            indent=indent,
-        ))
+        fences.append(
+            Fence(
+                lang=lang,
+                info=info,
+                start=i + 1,
+                end=j + 1,
+                body="".join(body_lines),
+                body_span=(
+                    offsets[i + 1] if i + 1 < len(lines) else offset,
+                    offsets[j],
+                ),
+                indent=indent,
+            )
+        )
         i = j + 1
     return fences
 
@@ -283,13 +309,26 @@ def _check_plain_fences(fences, errors):
     previous = None
     for f in fences:
         if f.is_output:
-            if previous is None or not previous.is_python or previous.is_listing:
-                errors.append((f.start, "output block has no python fence "
-                               "right before it"))
+            if (
+                previous is None
+                or not previous.is_python
+                or previous.is_listing
+            ):
+                errors.append(
+                    (
+                        f.start,
+                        "output block has no python fence right before it",
+                    )
+                )
         elif f.lang in ("", "text", "txt"):
-            errors.append((f.start, "a text fence must be the output of the "
-                           "python fence before it: write ```text "
-                           'title="Output" (or give the fence a language)'))
+            errors.append(
+                (
+                    f.start,
+                    "a text fence must be the output of the "
+                    "python fence before it: write ```text "
+                    'title="Output" (or give the fence a language)',
+                )
+            )
         previous = f
 
 
@@ -308,10 +347,15 @@ def _check_math(text, m, errors):
     for n in re.finditer(r"\d+(?:\.\d+)?", m.group()):
         if "." in n.group() or len(n.group()) > 2:
             line = text.count("\n", 0, m.start() + n.start()) + 1
-            errors.append((line, f"number {n.group()} inside math cannot be "
-                           "checked: keep math to symbols and small integer "
-                           "constants, and write the value in prose with a "
-                           "marker"))
+            errors.append(
+                (
+                    line,
+                    f"number {n.group()} inside math cannot be "
+                    "checked: keep math to symbols and small integer "
+                    "constants, and write the value in prose with a "
+                    "marker",
+                )
+            )
 
 
 def _attach(page, prose):
@@ -321,17 +365,24 @@ def _attach(page, prose):
         # The last number that ends before the marker ...
         before = [n for n in numbers if n.end <= marker.start]
         if not before or not TRAILER.fullmatch(
-                prose[before[-1].end:marker.start]):
-            page.errors.append((marker.line, "marker <!--"
-                                f"{'=' if marker.kind == 'expr' else ''}"
-                                f"{marker.expr or 'given'}--> does not "
-                                "follow a number"))
+            prose[before[-1].end : marker.start]
+        ):
+            page.errors.append(
+                (
+                    marker.line,
+                    "marker <!--"
+                    f"{'=' if marker.kind == 'expr' else ''}"
+                    f"{marker.expr or 'given'}--> does not "
+                    "follow a number",
+                )
+            )
             continue
         # ... and the numbers of its group, in page order.
         group = [before[-1]]
         for n in reversed(before[:-1]):
             if n.marker or not GROUP_SEPARATOR.fullmatch(
-                    prose[n.end:group[0].start]):
+                prose[n.end : group[0].start]
+            ):
                 break
             group.insert(0, n)
         marker.numbers = group

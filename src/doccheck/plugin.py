@@ -24,7 +24,9 @@ PAGE_FILES = ("CONTRIBUTING.md",)  # included into the site by a snippet
 def pytest_addoption(parser):
     group = parser.getgroup("doccheck", "docs checker")
     group.addoption(
-        "--docs-update", action="store_true", default=False,
+        "--docs-update",
+        action="store_true",
+        default=False,
         help="rewrite output blocks and checked numbers from the code",
     )
 
@@ -35,15 +37,21 @@ def pytest_collect_file(file_path, parent):
     collected = yield
     if file_path.suffix != ".md":
         return collected
-    kept = [c for c in collected if not type(c).__module__.startswith(
-        "pytest_markdown_docs")]
+    kept = [
+        c
+        for c in collected
+        if not type(c).__module__.startswith("pytest_markdown_docs")
+    ]
     root = Path(parent.config.rootpath)
     try:
         rel = file_path.relative_to(root)
     except ValueError:
         return kept
-    if (rel.parts[0] in PAGE_DIRS and "assets" not in rel.parts
-            or rel.as_posix() in PAGE_FILES):
+    if (
+        rel.parts[0] in PAGE_DIRS
+        and "assets" not in rel.parts
+        or rel.as_posix() in PAGE_FILES
+    ):
         kept.append(PageFile.from_parent(parent, path=file_path))
     return kept
 
@@ -60,15 +68,25 @@ class PageItem(pytest.Item):
         update = self.config.getoption("docs_update")
         result = check_page(rel, text, update=update)
         self.user_properties.append(
-            (CENSUS_KEY, json.dumps({"page": rel, "skipped": result.skipped,
-                                     **result.census.as_dict()})))
+            (
+                CENSUS_KEY,
+                json.dumps(
+                    {
+                        "page": rel,
+                        "skipped": result.skipped,
+                        **result.census.as_dict(),
+                    }
+                ),
+            )
+        )
         if result.skipped:
             pytest.skip(f"{rel}: {result.skipped}")
         if update and result.updated_text not in (None, text):
             self.path.write_text(result.updated_text, encoding="utf-8")
         if result.problems:
-            raise PageFailure(format_problems(rel, result.problems),
-                              len(result.problems))
+            raise PageFailure(
+                format_problems(rel, result.problems), len(result.problems)
+            )
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, PageFailure):
@@ -84,7 +102,7 @@ class PageFailure(Exception):
         super().__init__(f"{text}\n{count} problem(s) on this page")
 
 
-# --- census --------------------------------------------------------------------
+# --- census ---
 
 _rows = {}
 
@@ -110,9 +128,12 @@ def pytest_terminal_summary(terminalreporter):
     for page in sorted(_rows):
         row = _rows[page]
         note = "  skipped: " + row["skipped"] if row["skipped"] else ""
-        tr.write_line(f"{page:<40}" + "".join(f"{row[c]:>9}" for c in cols)
-                      + note)
+        tr.write_line(
+            f"{page:<40}" + "".join(f"{row[c]:>9}" for c in cols) + note
+        )
         for c in cols:
             totals[c] += row[c]
-    tr.write_line(f"{'total (' + str(len(_rows)) + ' pages)':<40}"
-                  + "".join(f"{totals[c]:>9}" for c in cols))
+    tr.write_line(
+        f"{'total (' + str(len(_rows)) + ' pages)':<40}"
+        + "".join(f"{totals[c]:>9}" for c in cols)
+    )

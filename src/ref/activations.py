@@ -13,16 +13,27 @@ from ref._checks import as_array
 # --- sigmoid -------------------------------------------------------------
 
 
+# --8<-- [start:sigmoid]
 def sigmoid(z):
     """sigma(z) = 1 / (1 + exp(-z)), computed without overflow.
 
     For large negative z, exp(-z) overflows; the equivalent form
     exp(z) / (1 + exp(z)) is used there instead.
+
+    ```python
+    from ref.activations import sigmoid
+
+    assert sigmoid(0.0) == 0.5
+    assert sigmoid(-1000.0) == 0.0  # no overflow warning
+    ```
     """
     z = as_array("z", z)
     e = np.exp(-np.abs(z))  # always in (0, 1]: never overflows
     a = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     return a[()]
+
+
+# --8<-- [end:sigmoid]
 
 
 def sigmoid_prime(z):
@@ -106,6 +117,14 @@ def softmax(z, axis=-1):
 
     Subtracting the maximum changes nothing mathematically (it cancels
     between numerator and denominator) but keeps exp() from overflowing.
+
+    ```python
+    import numpy as np
+    from ref.activations import softmax
+
+    p = softmax([1000.0, 1000.0])
+    assert np.allclose(p, [0.5, 0.5])
+    ```
     """
     z = as_array("z", z)
     if z.ndim == 0:

@@ -22,6 +22,7 @@ def all_figures():
         for name, draw in getattr(module, "FIGURES", {}).items():
             if name in found:
                 raise ValueError(
-                    f"figure {name!r} is defined twice (in {info.name})")
+                    f"figure {name!r} is defined twice (in {info.name})"
+                )
             found[name] = draw
     return found

@@ -27,16 +27,22 @@ STYLES = (LIGHT, DARK)
 def figure(style, ncols=1, width=6.4, height=3.6):
     """A transparent figure with axes coloured for `style`."""
     rc = {
-        "text.color": style.text, "axes.labelcolor": style.text,
-        "axes.edgecolor": style.text, "xtick.color": style.text,
-        "ytick.color": style.text, "grid.color": style.grid,
+        "text.color": style.text,
+        "axes.labelcolor": style.text,
+        "axes.edgecolor": style.text,
+        "xtick.color": style.text,
+        "ytick.color": style.text,
+        "grid.color": style.grid,
         "axes.prop_cycle": matplotlib.cycler(color=SERIES),
-        "font.size": 10, "svg.fonttype": "none", "svg.hashsalt": "ref",
+        "font.size": 10,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "ref",
         "legend.frameon": False,
     }
     with plt.rc_context(rc):
-        fig, axes = plt.subplots(1, ncols, figsize=(width, height),
-                                 layout="constrained")
+        fig, axes = plt.subplots(
+            1, ncols, figsize=(width, height), layout="constrained"
+        )
         for ax in fig.axes:
             ax.grid(True, linewidth=0.5)
             ax.set_facecolor("none")
