@@ -51,6 +51,9 @@ docs-update: $(STAMP)  ## rewrite output blocks and numbers from the code
 	$(BIN)/python -m pytest -p no:randomly -q --docs-update docs includes || true
 	$(BIN)/python -m pytest -p no:randomly -q docs includes
 
+mutate:  ## change every checked number and output; all must be caught
+	$(BIN)/python -m doccheck.mutate
+
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 	  --generate-hashes -o requirements.lock

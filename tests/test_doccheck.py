@@ -14,6 +14,12 @@ def check(text, **kw):
     return check_page("page.md", textwrap.dedent(text), **kw)
 
 
+def check_values(text, **values):
+    """Check `text` after a fence that defines `values` as names."""
+    setup = "".join(f"{k} = {v!r}\n" for k, v in values.items())
+    return check(f"{FENCE}python\n{setup}{FENCE}\n\n{text}")
+
+
 def messages(result):
     return [(p.line, p.message) for p in result.problems]
 
@@ -215,12 +221,12 @@ def test_an_unmarked_number_fails():
     ],
 )
 def test_numbers_are_checked_at_the_precision_shown(shown, ok):
-    result = check(f"Value {shown}<!--= 0.88079707 -->.\n")
+    result = check_values(f"Value {shown}<!--= v -->.\n", v=0.88079707)
     assert (result.problems == []) == ok, messages(result)
 
 
 def test_a_wrong_number_names_expected_and_got():
-    result = check("Gives 0.882<!--= 0.88079707 -->.\n")
+    result = check_values("Gives 0.882<!--= v -->.\n", v=0.88079707)
     assert "page shows 0.882" in only_problem(result).message
     assert "reads 0.881" in only_problem(result).message
 
@@ -228,42 +234,49 @@ def test_a_wrong_number_names_expected_and_got():
 @pytest.mark.parametrize(
     "text",
     [
-        "Count 175,181,291,520<!--= 175181291520 -->.",
-        "Bias −7.81<!--= -7.8123 --> and -15<!--= -15 -->.",
-        "Tiny 9.5e-7<!--= 0.25 ** 10 -->.",
-        "Pairs [0.881, 0.060]<!--= [0.88079707, 0.06008665] -->.",
-        "Run 0.020 / 0.977 / 0.981 / 0.018"
-        "<!--= [0.0201, 0.9771, 0.9809, 0.018] -->.",
-        "Sum 1 × 0.5 + 2<!--= [1, 0.5, 2] -->.",
-        "About 124M<!--= 124.4 --> weights, 16x<!--= 16 --> more, "
-        "50%<!--= 50 -->.",
+        "Count 175,181,291,520<!--= big -->.",
+        "Bias −7.81<!--= neg --> and -15<!--= -abs(15 + 0 * neg) -->.",
+        "Tiny 9.5e-7<!--= quarter ** 10 -->.",
+        "Pairs [0.881, 0.060]<!--= pair -->.",
+        "Run 0.020 / 0.977 / 0.981 / 0.018<!--= four -->.",
+        "Sum 1 × 0.5 + 2<!--= three -->.",
+        "About 125M<!--= big / 1.4e9 --> weights, 16x<!--= quarter * 64 -->"
+        " more, 50%<!--= quarter * 200 -->.",
         "Names like GPT-3, L1, BP1-BP4, x2 and 2D are not numbers.",
         "Math $\\sigma(z) = 1 / (1 + e^{-z})$ holds small constants.",
-        "Bold **0.5**<!--= 0.5 --> works.",
+        "Bold **0.5**<!--= quarter * 2 --> works.",
         "1. An ordered list item is not a number.",
         "A [link](https://example.com/2020/page-3.html) and `code 12`.",
     ],
 )
 def test_number_forms_that_pass(text):
-    result = check(text + "\n")
+    result = check_values(
+        text + "\n",
+        big=175181291520,
+        neg=-7.8123,
+        quarter=0.25,
+        pair=[0.88079707, 0.06008665],
+        four=[0.0201, 0.9771, 0.9809, 0.018],
+        three=[1, 0.5, 2],
+    )
     assert result.problems == [], messages(result)
 
 
 def test_unicode_minus_is_compared_as_minus():
     assert only_problem(
-        check("b = −7.82<!--= -7.8123 -->\n")
+        check_values("b = −7.82<!--= v -->\n", v=-7.8123)
     ).message.endswith("reads −7.81 at the precision shown")
 
 
 def test_a_group_marker_needs_enough_numbers():
-    result = check("Only [0.5]<!--= [0.5, 0.2] -->.\n")
+    result = check_values("Only [0.5]<!--= v -->.\n", v=[0.5, 0.2])
     assert (
         "gives 2 values but only 1 number(s)" in only_problem(result).message
     )
 
 
 def test_numbers_left_over_in_a_group_are_unchecked():
-    result = check("Values 3, 0.5<!--= 0.5 -->.\n")
+    result = check_values("Values 3, 0.5<!--= v -->.\n", v=0.5)
     assert "number 3 is not checked" in only_problem(result).message
 
 
@@ -272,17 +285,19 @@ def test_numbers_left_over_in_a_group_are_unchecked():
     [
         ("<!--= 1 + -->", "is not a valid expression"),
         ("<!--= missing_name -->", "uses an unknown name"),
-        ("<!--= 1 / 0 -->", "raised ZeroDivisionError"),
-        ("<!--= 'text' -->", "a marker must give a number"),
-        ("<!--= True -->", "value is a bool"),
+        ("<!--= x / 0 -->", "raised ZeroDivisionError"),
+        ("<!--= str(x) -->", "a marker must give a number"),
+        ("<!--= x > 0 -->", "value is a bool"),
+        ("<!--= 2 * 21 -->", "uses no name from the page's code"),
     ],
 )
 def test_bad_markers_fail_with_a_clear_message(marker, message):
-    assert message in only_problem(check(f"Value 1{marker}.\n")).message
+    result = check_values(f"Value 1{marker}.\n", x=1.5)
+    assert message in only_problem(result).message
 
 
 def test_a_marker_must_follow_a_number():
-    result = check("No number here <!--= 1 -->.\n")
+    result = check("No number here <!--= x -->.\n")
     assert "does not follow a number" in only_problem(result).message
 
 

@@ -6,6 +6,8 @@ problem as a `Problem(line, message)` so the report can list them all at
 computed outputs and values (the contributor's refresh).
 """
 
+import ast
+import builtins
 import contextlib
 import difflib
 import importlib
@@ -325,9 +327,18 @@ def _indent(text):
 
 def _eval_marker(marker, namespace):
     try:
-        return eval(compile(marker.expr, "<marker>", "eval"), namespace), None
+        tree = ast.parse(marker.expr, mode="eval")
     except SyntaxError as exc:
         return None, f"is not a valid expression: {exc.msg}"
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    if not names - set(dir(builtins)):
+        return None, (
+            "uses no name from the page's code: a value typed "
+            "into a marker proves nothing. Tie the number to "
+            "code, or mark it <!--given: source-->"
+        )
+    try:
+        return eval(compile(tree, "<marker>", "eval"), namespace), None
     except NameError as exc:
         return None, f"uses an unknown name: {exc}"
     except Exception as exc:  # noqa: BLE001 - reported at the marker

@@ -1,0 +1,61 @@
+"""Every checked number and output line on every page is proven.
+
+For each page, every one-digit change (last digit, first digit, sign,
+decimal point) to a checked number and every change to an output line
+must make the docs checker fail at that line. `make mutate` prints the
+same as a table with the kill rate per page.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from doccheck.mutate import _number_variants, default_pages, mutate_page
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = default_pages(ROOT)
+
+
+@pytest.mark.parametrize(
+    "path", PAGES, ids=[p.relative_to(ROOT).as_posix() for p in PAGES]
+)
+def test_every_mutant_is_caught(path):
+    rel = path.relative_to(ROOT).as_posix()
+    report = mutate_page(rel, path.read_text(encoding="utf-8"))
+    if report.skipped:
+        pytest.skip(report.skipped)
+    survivors = [
+        f"{rel}:{m.line}: {m.kind}: {m.before!r} -> {m.after!r}"
+        for m in report.survivors
+    ]
+    assert not survivors, "mutants not caught:\n" + "\n".join(survivors)
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ("0.881", {"0.882", "1.881", "-0.881", "8.81"}),
+        ("−7.81", {"−7.82", "−8.81", "7.81", "−78.1"}),
+        ("124", {"125", "224", "-124", "12.4"}),
+        ("5", {"6", "-5"}),
+    ],
+)
+def test_number_variants(shown, expected):
+    assert {new for _, new in _number_variants(shown)} == expected
+
+
+def test_a_checker_that_misses_changes_leaves_survivors(monkeypatch):
+    import doccheck.mutate as mutate
+    from doccheck.run import Result
+
+    text = "```python\nx = 0.5\n```\n\nHalf is 0.5<!--= x -->.\n"
+    report = mutate_page("page.md", text)
+    assert (report.total, report.caught) == (3, 3)
+
+    # A checker blind to prose numbers passes the page unchanged but must
+    # then let every mutant of it survive.
+    monkeypatch.setattr(
+        mutate, "check_page", lambda path, text, cache=None: Result(path)
+    )
+    report = mutate.mutate_page("page.md", text)
+    assert (report.total, len(report.survivors)) == (3, 3)
