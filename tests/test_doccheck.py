@@ -407,3 +407,32 @@ def test_flatten_rejects_complex_and_strings():
         flatten(1 + 2j)
     with pytest.raises(ValueProblem):
         flatten(["0.5"])
+
+
+# --- the given-number ratchet ---
+
+
+@pytest.mark.parametrize(
+    ("accepted", "given", "expected"),
+    [
+        (2, 2, None),
+        (1, 2, "accepts 1: compute the new ones"),
+        (3, 2, "lower its count in tests/given_numbers.toml from 3 to 2"),
+        (None, 1, "accepts 0"),
+    ],
+)
+def test_given_ratchet(tmp_path, accepted, given, expected):
+    from types import SimpleNamespace
+
+    from doccheck.plugin import _ratchet
+    from doccheck.run import Census, Result
+
+    (tmp_path / "tests").mkdir()
+    line = "" if accepted is None else f'"p.md" = {accepted}\n'
+    (tmp_path / "tests/given_numbers.toml").write_text("[pages]\n" + line)
+    result = Result("p.md", census=Census(given=given))
+    problems = _ratchet(SimpleNamespace(rootpath=tmp_path), "p.md", result)
+    if expected is None:
+        assert problems == []
+    else:
+        assert expected in only_problem(Result("p.md", problems)).message

@@ -10,15 +10,18 @@ contributor's refresh); a normal run never writes.
 """
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from doccheck.run import check_page, format_problems
+from doccheck.run import Problem, check_page, format_problems
 
 CENSUS_KEY = "doccheck-census"
 PAGE_DIRS = ("docs", "includes")
 PAGE_FILES = ("CONTRIBUTING.md",)  # included into the site by a snippet
+#: Accepted count of given (not computed) numbers per page: a ratchet.
+GIVEN_FILE = "tests/given_numbers.toml"
 
 
 def pytest_addoption(parser):
@@ -83,6 +86,8 @@ class PageItem(pytest.Item):
             pytest.skip(f"{rel}: {result.skipped}")
         if update and result.updated_text not in (None, text):
             self.path.write_text(result.updated_text, encoding="utf-8")
+        if not result.skipped:
+            result.problems += _ratchet(self.config, rel, result)
         if result.problems:
             raise PageFailure(
                 format_problems(rel, result.problems), len(result.problems)
@@ -95,6 +100,35 @@ class PageItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, 0, f"docs check: {self.path.name}"
+
+
+def _accepted(config):
+    path = Path(config.rootpath) / GIVEN_FILE
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh).get("pages", {})
+
+
+def _ratchet(config, rel, result):
+    """The count of given numbers may only go down, unless accepted."""
+    accepted = _accepted(config).get(rel, 0)
+    given = result.census.given
+    if given == accepted:
+        return []
+    if given > accepted:
+        message = (
+            f"{given} number(s) on this page are marked given, but "
+            f"{GIVEN_FILE} accepts {accepted}: compute the new ones, or "
+            "have a reviewer raise the accepted count"
+        )
+    else:
+        message = (
+            f"only {given} number(s) on this page are marked given now: "
+            f"lower its count in {GIVEN_FILE} from {accepted} to {given} "
+            "so that it cannot creep back up"
+        )
+    return [Problem(1, message)]
 
 
 class PageFailure(Exception):
