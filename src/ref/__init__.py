@@ -5,4 +5,26 @@ Plain NumPy, one module per concept. Import the module you need::
     from ref.activations import sigmoid
 """
 
-__all__ = ["activations", "layers", "neuron"]
+__all__ = [
+    # neurons and networks (L1-L5)
+    "activations",
+    "neuron",
+    "layers",
+    # learning (L6-L12)
+    "losses",
+    "descent",
+    "backprop",
+    "gradcheck",
+    "training",
+    "init",
+    "optim",
+    "regularization",
+    # language models (L13-L18)
+    "tokenizer",
+    "bigram",
+    "vectors",
+    "attention",
+    "sampling",
+    "gpt",
+    "scaling",
+]

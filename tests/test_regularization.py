@@ -1,0 +1,93 @@
+import numpy as np
+import pytest
+
+from ref.gradcheck import numerical_gradient
+from ref.regularization import (
+    dropout,
+    dropout_mask,
+    early_stopping,
+    l2_penalty,
+    l2_penalty_grad,
+    polynomial_fit_errors,
+)
+
+# --- dropout -----------------------------------------------------------------
+
+
+def test_dropout_mask_values_and_rate():
+    mask = dropout_mask(100_000, keep=0.8, rng=np.random.default_rng(0))
+    assert set(np.unique(mask)) == {0.0, 1.25}
+    kept = np.mean(mask > 0)
+    assert kept == pytest.approx(0.8, abs=0.005)  # 4 standard deviations
+
+
+def test_inverted_dropout_keeps_the_expectation():
+    a = np.linspace(-2.0, 3.0, 5)
+    rng = np.random.default_rng(1)
+    many = dropout(np.tile(a, (20_000, 1)), 0.5, rng)  # 20000 draws each
+    np.testing.assert_allclose(many.mean(axis=0), a, atol=0.05)
+    assert np.any(many[0] != a)
+
+
+def test_dropout_with_keep_one_changes_nothing():
+    a = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(dropout(a, 1.0, np.random.default_rng()), a)
+    with pytest.raises(ValueError, match=r"keep must be in \(0, 1\]"):
+        dropout(a, 0.0, np.random.default_rng())
+
+
+def test_dropout_depends_only_on_the_seed():
+    a = np.ones(50)
+    first = dropout(a, 0.5, np.random.default_rng(3))
+    np.testing.assert_array_equal(
+        first, dropout(a, 0.5, np.random.default_rng(3))
+    )
+
+
+# --- L2 ----------------------------------------------------------------------
+
+
+def test_l2_penalty_and_its_gradient():
+    W1, W2 = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[-1.0]])
+    assert l2_penalty([W1, W2], 0.1) == pytest.approx(0.1 * 31)
+    numeric = numerical_gradient(lambda W: l2_penalty([W], 0.1), W1)
+    np.testing.assert_allclose(l2_penalty_grad(W1, 0.1), numeric, rtol=1e-7)
+
+
+def test_l2_step_is_weight_decay():
+    W, eta, lam = np.array([2.0, -4.0]), 0.1, 0.05
+    np.testing.assert_allclose(
+        W - eta * l2_penalty_grad(W, lam), (1 - 2 * eta * lam) * W
+    )
+
+
+# --- early stopping ----------------------------------------------------------
+
+
+def test_early_stopping():
+    val = [1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.65, 0.9]
+    assert early_stopping(val, patience=3) == (2, 5)
+    assert early_stopping(val, patience=4) == (6, 7)  # runs out of epochs
+    assert early_stopping([3.0, 2.0, 1.0], patience=1) == (2, 2)
+    assert early_stopping([1.0, 1.0, 1.0], patience=2) == (0, 2)  # ties
+    with pytest.raises(ValueError, match="patience must be an integer >= 1"):
+        early_stopping(val, patience=0)
+
+
+# --- under- and overfitting --------------------------------------------------
+
+
+def test_polynomial_fits_show_under_good_and_overfitting():
+    errors = polynomial_fit_errors()
+    (train1, val1), (train3, val3), (train9, val9) = (
+        errors[d] for d in (1, 3, 9)
+    )
+    assert train1 > 0.25 and val1 > 0.25  # underfit: both high
+    assert train3 < 0.1 and val3 < 0.15  # good: both low
+    assert train9 < 1e-20 and val9 > 5 * val3  # overfit: memorised
+
+
+def test_training_error_never_rises_with_the_degree():
+    errors = polynomial_fit_errors(degrees=range(10))
+    train = [errors[d][0] for d in range(10)]
+    assert np.all(np.diff(train) <= 1e-12)
