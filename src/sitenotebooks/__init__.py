@@ -1,0 +1,230 @@
+"""Notebooks made from the site's sources, and a fast in-process runner.
+
+- `page_to_notebook` turns a lesson page into a Jupyter notebook: prose
+  becomes Markdown cells (checker markers removed), each python fence a
+  code cell whose output is the page's checked output block.
+- `lab_notebook` reads a lab (a percent-format .py file) with jupytext and
+  runs it in this process: no kernel start-up, so the labs can be run on
+  every build in well under a second each.
+
+The MkDocs hook ``hooks/notebooks.py`` uses both at build time; the tests
+run the same functions (and the lesson notebooks in a real kernel).
+"""
+
+import contextlib
+import io
+import re
+import warnings
+from pathlib import Path
+
+import nbformat
+from nbformat import v4
+
+from doccheck.page import parse
+
+ROOT = Path(__file__).resolve().parents[2]
+KERNELSPEC = {
+    "name": "python3",
+    "display_name": "Python 3",
+    "language": "python",
+}
+
+# --- lesson pages -> notebooks ---
+
+ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?) *(\w+)(?: +"(.*)")?\s*$')
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
+SNIPPET = re.compile(r'^\s*-{1,3}8<-{1,3}\s+"([^"]+)"\s*$')
+
+
+def page_to_notebook(path, text):
+    """A notebook with the page's prose, code and checked outputs."""
+    page = parse(path, text)
+    cells = []
+    lines = text.splitlines(keepends=True)
+    markers = sorted(page.markers, key=lambda m: m.start)
+    pos = _body_start(text, page)
+    skip_output = False
+    for fence in page.fences:
+        start = _offset(lines, fence.start - 1)
+        end = _offset(lines, fence.end)
+        prose = _strip_markers(text, pos, start, markers)
+        if fence.is_output and skip_output:
+            cells[-1].outputs = [
+                v4.new_output("stream", name="stdout", text=fence.body)
+            ]
+            skip_output = False
+            pos = end
+            continue
+        _add_markdown(cells, prose)
+        if fence.is_python and not fence.is_listing:
+            cells.append(v4.new_code_cell(fence.body.rstrip("\n")))
+            skip_output = True
+        else:
+            body = _resolve_listing(fence) if fence.is_listing else fence.body
+            lang = fence.lang if fence.lang not in ("", "text") else ""
+            _add_markdown(cells, f"```{lang}\n{body}```\n")
+            skip_output = False
+        pos = end
+    _add_markdown(cells, _strip_markers(text, pos, len(text), markers))
+    nb = v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def _body_start(text, page):
+    if not text.startswith("---\n"):
+        return 0
+    return text.find("\n---\n", 4) + 5
+
+
+def _offset(lines, n):
+    return sum(len(ln) for ln in lines[:n])
+
+
+def _strip_markers(text, start, end, markers):
+    out, pos = [], start
+    for m in markers:
+        if start <= m.start < end:
+            out.append(text[pos : m.start])
+            pos = m.end
+    out.append(text[pos:end])
+    return "".join(out)
+
+
+def _add_markdown(cells, prose):
+    prose = _admonitions(prose)
+    prose = IMAGE.sub(_image, prose)
+    prose = re.sub(r"\n{3,}", "\n\n", prose).strip("\n")
+    if prose.strip():
+        cells.append(v4.new_markdown_cell(prose))
+
+
+def _admonitions(prose):
+    """Material's '!!! note "Title"' blocks as Markdown block quotes."""
+    out, inside = [], False
+    for line in prose.splitlines():
+        m = ADMONITION.match(line)
+        if m:
+            title = m.group(2) or m.group(1).capitalize()
+            out.append(f"> **{title}**")
+            out.append(">")
+            inside = True
+        elif inside and (line.startswith("    ") or not line.strip()):
+            out.append("> " + line[4:] if line.strip() else ">")
+        else:
+            inside = False
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _image(m):
+    alt, url = m.groups()
+    if url.endswith("#only-dark"):
+        return ""
+    return f"*Figure: {alt} (drawn on the web page of this lesson).*"
+
+
+def _resolve_listing(fence):
+    """The source a listing fence includes with pymdownx.snippets."""
+    parts = []
+    for line in fence.body.splitlines():
+        m = SNIPPET.match(line)
+        if not m:
+            continue
+        target, _, section = m.group(1).partition(":")
+        source = (ROOT / target).read_text(encoding="utf-8")
+        if section:
+            begin = f"--8<-- [start:{section}]"
+            stop = f"--8<-- [end:{section}]"
+            source = source.split(begin, 1)[1].split("\n", 1)[1]
+            source = source.split(stop, 1)[0].rsplit("\n", 1)[0] + "\n"
+        parts.append(source)
+    return "".join(parts)
+
+
+# --- labs: percent-format scripts, run in this process ---
+
+
+class LabError(Exception):
+    """A lab cell that raised; the message names the lab, cell and line."""
+
+
+def lab_notebook(path):
+    """The lab at `path` as a notebook, executed, with its outputs."""
+    import jupytext
+
+    path = Path(path)
+    nb = jupytext.read(path)
+    return execute_in_process(nb, path.name)
+
+
+def execute_in_process(nb, name):
+    """Run the code cells of `nb` in order, in one fresh namespace.
+
+    Printed text becomes a stream output; every matplotlib figure open
+    after a cell becomes an SVG display output (and is closed).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    namespace = {"__name__": "__main__"}
+    count = 0
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        count += 1
+        filename = f"{name} (cell {index + 1})"
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), warnings.catch_warnings():
+                warnings.filterwarnings(
+                    "ignore", message=".*non-interactive.*"
+                )
+                exec(compile(cell.source, filename, "exec"), namespace)
+        except Exception as exc:
+            line = _line_in(exc, filename)
+            plt.close("all")
+            raise LabError(
+                f"{name}: cell {index + 1}, line {line}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        outputs = []
+        if out.getvalue():
+            outputs.append(
+                v4.new_output("stream", name="stdout", text=out.getvalue())
+            )
+        for number in plt.get_fignums():
+            outputs.append(_figure_output(plt.figure(number)))
+        plt.close("all")
+        cell.outputs = outputs
+        cell.execution_count = count
+    nb.metadata["kernelspec"] = KERNELSPEC
+    return nb
+
+
+def _line_in(exc, filename):
+    tb = exc.__traceback__
+    line = "?"
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _figure_output(fig):
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    return v4.new_output(
+        "display_data",
+        data={"image/svg+xml": buf.getvalue(), "text/plain": repr(fig)},
+    )
+
+
+def write(nb, path):
+    """Write `nb` to `path` as .ipynb (validated)."""
+    nbformat.validate(nb)
+    Path(path).write_text(nbformat.writes(nb), encoding="utf-8")
