@@ -54,6 +54,9 @@ docs-update: $(STAMP)  ## rewrite output blocks and numbers from the code
 mutate:  ## change every checked number and output; all must be caught
 	$(BIN)/python -m doccheck.mutate
 
+bench:  ## time the suite, the build, one page, and the checker's overhead
+	$(BIN)/python scripts/bench.py
+
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 	  --generate-hashes -o requirements.lock

@@ -14,7 +14,10 @@ def _render(fig):
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
+    # A fixed salt makes the SVG's element ids, and so the file, the same
+    # on every build.
+    with plt.rc_context({"svg.hashsalt": "ref"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     return buf.getvalue()
 

@@ -66,10 +66,18 @@ def page_to_notebook(path, text):
             skip_output = False
         pos = end
     _add_markdown(cells, _strip_markers(text, pos, len(text), markers))
-    nb = v4.new_notebook(cells=cells)
+    nb = v4.new_notebook(cells=_numbered(cells))
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata["language_info"] = {"name": "python"}
     return nb
+
+
+def _numbered(cells):
+    """Give cells ids from their position (nbformat's are random), so the
+    same page always makes the same file."""
+    for i, cell in enumerate(cells):
+        cell.id = f"cell-{i + 1}"
+    return cells
 
 
 def _body_start(text, page):
@@ -156,6 +164,7 @@ def lab_notebook(path):
 
     path = Path(path)
     nb = jupytext.read(path)
+    _numbered(nb.cells)
     return execute_in_process(nb, path.name)
 
 
@@ -216,8 +225,11 @@ def _line_in(exc, filename):
 
 
 def _figure_output(fig):
+    import matplotlib.pyplot as plt
+
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
+    with plt.rc_context({"svg.hashsalt": "ref"}):  # same ids every build
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     return v4.new_output(
         "display_data",
         data={"image/svg+xml": buf.getvalue(), "text/plain": repr(fig)},
