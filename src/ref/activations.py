@@ -112,6 +112,7 @@ def silu_prime(z):
 # --- softmax ---------------------------------------------------------------
 
 
+# --8<-- [start:softmax]
 def softmax(z, axis=-1):
     """softmax(z)_i = exp(z_i - max z) / sum_j exp(z_j - max z).
 
@@ -137,6 +138,7 @@ def softmax(z, axis=-1):
     shifted = z - np.max(z, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
+# --8<-- [end:softmax]
 
 
 def softmax_naive(z):
