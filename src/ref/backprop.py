@@ -169,6 +169,7 @@ def backward(params, zs, activations, y, activation=sigmoid):
     return _backward(params, zs, activations, y, activation)
 
 
+# --8<-- [start:backward]
 def _backward(params, zs, activations, y, activation):
     """`backward` for checked params and y broadcast to the shape of a_L."""
     primes = [DERIVATIVES[s] for s in _per_layer(activation, params)]
@@ -182,6 +183,7 @@ def _backward(params, zs, activations, y, activation):
         if i > 0:  # BP2; rows are examples, so W^T delta is delta @ W
             delta = (delta @ params[i][0]) * primes[i - 1](zs[i - 1])
     return grads
+# --8<-- [end:backward]
 
 
 # --- cost, gradient, one step ------------------------------------------------
