@@ -7,6 +7,8 @@ way, so they are dropped from the Markdown here. A page the checker cannot
 parse fails the build with its file and line.
 """
 
+import re
+
 from mkdocs.exceptions import PluginError
 
 from doccheck.page import PageError, parse
@@ -21,3 +23,14 @@ def on_page_markdown(markdown, page, **_):
     for marker in sorted(parsed.markers, key=lambda m: m.start, reverse=True):
         markdown = markdown[: marker.start] + markdown[marker.end :]
     return markdown
+
+
+# Text included with pymdownx.snippets (CONTRIBUTING.md into
+# contributing.md) is expanded after on_page_markdown, so its markers are
+# still in the HTML: remove those too. Markers shown as examples inside
+# code are escaped (&lt;!--) and are not touched.
+HTML_MARKER = re.compile(r"<!--\s*(?:=|given\b).*?-->", re.S)
+
+
+def on_page_content(html, **_):
+    return HTML_MARKER.sub("", html)

@@ -1,0 +1,264 @@
+"""The built site, as a reader's browser sees it.
+
+``test_strict_build`` and ``test_pages_match_built_site`` need no browser:
+they check the output of ``mkdocs build --strict``. Everything marked
+``browser`` drives the built site in headless Chromium (Debian's, at
+``$CHROMIUM``), served from 127.0.0.1; no request may leave that server.
+
+Screenshots go to ``artifacts/screenshots/`` and the full axe-core results
+to ``artifacts/axe/``; neither is committed.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import browser_support
+import pytest
+from browser_support import (
+    ARTIFACTS,
+    BLOCKING_IMPACTS,
+    MODES,
+    SCREENSHOTS,
+    SitePage,
+    axe_source,
+    built_pages,
+    discover_pages,
+    format_violations,
+    page_id,
+    require_build,
+    static_problems,
+)
+
+# The session fixtures, bound here so that pytest finds them.
+site_build = browser_support.site_build
+site_url = browser_support.site_url
+chromium = browser_support.chromium
+mode_contexts = browser_support.mode_contexts
+visits = browser_support.visits
+
+PAGES = discover_pages()
+PAGE_PARAMS = [pytest.param(p, id=page_id(p)) for p in PAGES]
+
+
+def _report(title: str, page: str, problems: list[str]) -> str:
+    return f"{title} on /{page}:\n" + "\n".join(f"  {p}" for p in problems)
+
+
+# ---------------------------------------------------------------------------
+# No browser: the build itself
+# ---------------------------------------------------------------------------
+
+
+def test_strict_build(site_build):
+    if site_build.prebuilt:
+        pytest.skip(f"not built by this run ({site_build.output})")
+    assert site_build.ok, (
+        f"mkdocs build --strict failed ({site_build.returncode}):\n"
+        f"{site_build.output}"
+    )
+    problems = static_problems(site_build.directory)
+    assert not problems, "the built HTML is not self-contained:\n" + (
+        "\n".join(f"  {p}" for p in problems)
+    )
+
+
+def test_pages_match_built_site(site_build):
+    """The pages the browser tests visit are exactly the built pages."""
+    built = built_pages(require_build(site_build))
+    assert PAGES == built, (
+        f"tested but not built: {sorted(set(PAGES) - set(built))}; "
+        f"built but not tested: {sorted(set(built) - set(PAGES))}"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Every page: errors, network, math, phone width
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGE_PARAMS)
+def test_page(path, visits):
+    """No errors, no request off the machine, math rendered, fits a phone.
+
+    Errors and requests are checked in both visits (light at phone width,
+    dark at desktop width); math and width on the phone-width one.
+    """
+    problems = []
+    for mode in MODES:
+        v = visits.get(path, mode)
+        where = f"[{mode}, {v.viewport['width']} px] "
+        if v.status != 200:
+            problems.append(f"{where}HTTP status {v.status}, not 200")
+        problems += [where + p for p in v.problems]
+
+    v = visits.get(path, "light")
+    math = v.math
+    problems += [f"math not rendered: {m}" for m in math["unrendered"]]
+    problems += [f"KaTeX error: {m}" for m in math["errors"]]
+    problems += [f"raw TeX delimiter in the text: {m}" for m in math["raw"]]
+
+    width = v.overflow
+    if width["scrollWidth"] > width["clientWidth"]:
+        problems.append(
+            f"scrolls sideways at {v.viewport['width']} px: the document "
+            f"is {width['scrollWidth']} px wide, the viewport "
+            f"{width['clientWidth']} px; the widest content:"
+        )
+        problems += [f"  {c}" for c in width["culprits"]]
+    assert not problems, _report("problems", path, problems)
+
+
+# ---------------------------------------------------------------------------
+# Accessibility: axe-core in light and dark mode
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("path", PAGE_PARAMS)
+def test_accessibility(path, mode, visits):
+    v = visits.get(path, mode)
+    assert v.scheme == MODES[mode], (
+        f"/{path} in {mode} mode shows colour scheme {v.scheme!r}, "
+        f"expected {MODES[mode]!r}: the mode was not applied"
+    )
+    name = page_id(path).replace("/", "-")
+    out = ARTIFACTS / "axe" / mode / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "axe": axe_source()[1],
+        "page": "/" + path,
+        "mode": mode,
+        "viewport": v.viewport,
+        "violations": v.violations,
+    }
+    out.write_text(json.dumps(record, indent=1))
+    blocking = [x for x in v.violations if x["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, (
+        f"axe-core {axe_source()[1]}: serious or critical violations on "
+        f"/{path} in {mode} mode at {v.viewport['width']} px "
+        f"(all results: {out}):\n" + format_violations(blocking)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "lesson"),
+    [
+        ("backpropagation", "lessons/l08-backprop/"),
+        ("temperature", "lessons/l18-temperature/"),
+    ],
+)
+def test_search_finds_lesson(query, lesson, mode_contexts, site_url):
+    sp = SitePage.open(mode_contexts["light"], site_url)
+    try:
+        sp.goto("")
+        box = sp.page.locator("input.md-search__input")
+        box.click()
+        box.press_sequentially(query, delay=20)
+        items = sp.page.locator(
+            ".md-search-result__list > li.md-search-result__item"
+        )
+        try:
+            items.first.wait_for(state="visible", timeout=10_000)
+        except Exception:
+            meta = sp.page.locator(".md-search-result__meta").inner_text()
+            pytest.fail(
+                f"search for {query!r} shows no results ({meta!r})"
+                + (f"; {sp.problems()}" if sp.problems() else ""),
+                pytrace=False,
+            )
+        results = sp.page.eval_on_selector_all(
+            ".md-search-result__list > li.md-search-result__item"
+            " > a.md-search-result__link",
+            "as => as.map(a => [a.href, a.querySelector('h1, h2')"
+            "?.textContent.trim() ?? ''])",
+        )
+        paths = [urlsplit(href).path.lstrip("/") for href, _ in results]
+        listing = "\n".join(
+            f"  {i}. /{p} {title!r}"
+            for i, (p, (_, title)) in enumerate(
+                zip(paths, results, strict=True), 1
+            )
+        )
+        lessons = [p for p in paths if p.startswith("lessons/")]
+        assert lessons and lessons[0] == lesson, (
+            f"search for {query!r}: the first lesson found is "
+            f"{lessons[0] if lessons else None!r}, expected /{lesson}; "
+            f"results:\n{listing}"
+        )
+        # Follow that result as a reader would.
+        index = paths.index(lesson)
+        sp.page.locator(
+            ".md-search-result__list > li.md-search-result__item"
+            " > a.md-search-result__link"
+        ).nth(index).click()
+        sp.page.wait_for_url(f"**/{lesson}**")
+        landed = urlsplit(sp.page.url).path.lstrip("/")
+        assert landed == lesson, f"result led to /{landed}, not /{lesson}"
+        assert not sp.problems(), _report("problems", lesson, sp.problems())
+    finally:
+        sp.close()
+
+
+# ---------------------------------------------------------------------------
+# Screenshots for people to look at (artifacts/screenshots/, not committed)
+# ---------------------------------------------------------------------------
+
+SHOTS = [
+    ("home", "", "screen"),
+    ("lesson-l03", "lessons/l03-layers/", "screen"),
+    ("cheatsheet-print", "cheatsheet/", "print"),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize(
+    ("name", "path", "media"),
+    [pytest.param(*s, id=s[0]) for s in SHOTS],
+)
+def test_screenshot(name, path, media, mode, mode_contexts, site_url):
+    sp = SitePage.open(mode_contexts[mode], site_url)
+    try:
+        if media == "print":
+            sp.page.emulate_media(media="print")
+        sp.goto(path, mode=mode)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        out = SCREENSHOTS / f"{name}-{mode}.png"
+        sp.page.screenshot(path=str(out), full_page=True)
+        problems = sp.problems()
+    finally:
+        sp.close()
+    assert out.stat().st_size > 1000, f"empty screenshot {out}"
+    assert not problems, _report("problems", path, problems)
+
+
+@pytest.mark.browser
+def test_network_guard_blocks_other_hosts(mode_contexts, site_url):
+    """The guard itself works: a request to another origin is recorded.
+
+    127.0.0.2 is another origin on loopback, so even a broken guard would
+    send nothing off this machine.
+    """
+    sp = SitePage.open(mode_contexts["light"], site_url)
+    try:
+        sp.goto("")
+        sp.page.evaluate(
+            """() => new Promise(done => {
+                 const img = new Image();
+                 img.onload = img.onerror = done;
+                 img.src = 'http://127.0.0.2:9/probe.png';
+               })"""
+        )
+    finally:
+        sp.close()
+    assert sp.external == ["GET http://127.0.0.2:9/probe.png"]
