@@ -18,6 +18,12 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
@@ -56,6 +62,17 @@ mutate:  ## change every checked number and output; all must be caught
 
 bench:  ## time the suite, the build, one page, and the checker's overhead
 	$(BIN)/python scripts/bench.py
+
+lint: $(STAMP) $(NODE_STAMP)  ## ruff, markdownlint, codespell, workflows, links
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	node_modules/.bin/markdownlint-cli2
+	$(BIN)/codespell
+	$(BIN)/actionlint
+	$(BIN)/zizmor --offline --no-progress .github/workflows
+	rm -rf build/lint-site
+	$(BIN)/mkdocs build --strict --quiet -d build/lint-site
+	$(BIN)/python scripts/check_links.py build/lint-site
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
