@@ -1,3 +1,28 @@
+// Regions that scroll sideways (wide formulas or tables on a phone, lab
+// code) must be reachable with the keyboard to be scrolled; regions that
+// fit get no extra tab stop.
+const SCROLLERS = ".arithmatex, .md-typeset__scrollwrap, .highlight-ipynb";
+
+function markScrollable(root) {
+  for (const el of root.querySelectorAll(SCROLLERS)) {
+    if (el.scrollWidth > el.clientWidth) {
+      if (!el.hasAttribute("tabindex")) {
+        el.tabIndex = 0;
+        el.dataset.scrollFocus = "";
+      }
+    } else if ("scrollFocus" in el.dataset) {
+      el.removeAttribute("tabindex");
+      delete el.dataset.scrollFocus;
+    }
+  }
+}
+
+let resizeTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => markScrollable(document.body), 200);
+});
+
 // Runs on the first load and after every instant navigation (Material's
 // document$ observable).
 document$.subscribe(({ body }) => {
@@ -12,15 +37,9 @@ document$.subscribe(({ body }) => {
     throwOnError: false,
   });
 
-  // Regions that scroll sideways on a phone (wide formulas, tables, lab
-  // code) must be reachable with the keyboard to be scrolled.
-  for (const el of body.querySelectorAll(
-    ".arithmatex, .md-typeset__scrollwrap, .highlight-ipynb",
-  )) {
-    if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) {
-      el.tabIndex = 0;
-    }
-  }
+  markScrollable(body);
+  // KaTeX's fonts change the widths once they have loaded.
+  document.fonts.ready.then(() => markScrollable(body));
 
   // Material's search overlay is a dialog without a name.
   const search = document.querySelector('.md-search[role="dialog"]');
