@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-import browser_support
 import pytest
 from browser_support import (
     ARTIFACTS,
@@ -31,13 +30,6 @@ from browser_support import (
     static_problems,
 )
 
-# The session fixtures, bound here so that pytest finds them.
-site_build = browser_support.site_build
-site_url = browser_support.site_url
-chromium = browser_support.chromium
-mode_contexts = browser_support.mode_contexts
-visits = browser_support.visits
-
 PAGES = discover_pages()
 PAGE_PARAMS = [pytest.param(p, id=page_id(p)) for p in PAGES]
 
@@ -51,6 +43,7 @@ def _report(title: str, page: str, problems: list[str]) -> str:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_strict_build(site_build):
     if site_build.prebuilt:
         pytest.skip(f"not built by this run ({site_build.output})")
@@ -64,6 +57,7 @@ def test_strict_build(site_build):
     )
 
 
+@pytest.mark.slow
 def test_pages_match_built_site(site_build):
     """The pages the browser tests visit are exactly the built pages."""
     built = built_pages(require_build(site_build))

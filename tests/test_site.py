@@ -10,13 +10,14 @@ import subprocess
 import sys
 
 import pytest
-from browser_support import REPO, require_build, site_build  # noqa: F401
+from browser_support import REPO, require_build
 
 sys.path.insert(0, str(REPO / "scripts"))
 from check_links import check  # noqa: E402
 
 
-def test_internal_links_and_anchors_resolve(site_build):  # noqa: F811
+@pytest.mark.slow
+def test_internal_links_and_anchors_resolve(site_build):
     broken, _ = check(require_build(site_build))
     assert not broken, "\n".join(
         f"{p} -> {link}: {why}" for p, link, why in broken
@@ -52,7 +53,7 @@ def _normalised(path):
 
 
 @pytest.mark.slow
-def test_two_builds_are_identical_apart_from_the_date(site_build, tmp_path):  # noqa: F811
+def test_two_builds_are_identical_apart_from_the_date(site_build, tmp_path):
     first = require_build(site_build)
     if site_build.prebuilt:
         pytest.skip("TEST_SITE_DIR given: no fresh build to compare")
