@@ -44,11 +44,17 @@ serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
 build: $(STAMP)  ## build the site into site/ (strict: a warning is an error)
 	$(BIN)/mkdocs build --strict --clean
 
+pdf: build  ## print the cheatsheets to PDF into site/downloads/ (Chromium)
+	TEST_SITE_DIR=site $(BIN)/python -m pytest -q -p no:randomly \
+	  tests/test_print.py -k test_one_sheet
+	mkdir -p site/downloads
+	cp artifacts/print/*.pdf site/downloads/
+
 test: $(STAMP)  ## run the whole suite: ref, docs checks, build, browser
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)  ## the suite without the browser tests
-	$(BIN)/python -m pytest -m "not browser"
+test-fast: $(STAMP)  ## the quick loop: no browser, no site build, no kernel
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 check: $(STAMP)  ## check one page: make check PAGE=docs/lessons/l01.md
 	$(BIN)/python -m pytest -p no:randomly -q $(PAGE)
