@@ -29,6 +29,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	# sync removes what the lock does not list: put torch back if it was
+	# asked for (make install-torch).
+	if [ -f $(VENV)/.with-torch ]; then \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	    torch==$(TORCH_VERSION); fi
 	touch $@
 
 install: $(STAMP)  ## create .venv with the pinned dependencies
@@ -37,6 +42,7 @@ install-torch: $(STAMP)  ## add the optional CPU PyTorch (for lesson L12)
 	$(BIN)/python -c "import torch" 2>/dev/null || \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check \
 	    torch==$(TORCH_VERSION)
+	touch $(VENV)/.with-torch
 
 serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000

@@ -81,7 +81,7 @@ def main():
     py = str(BIN / "python")
     rows = [
         (
-            "non-browser test suite (make test-fast)",
+            "quick suite (make test-fast: no browser, build, kernel)",
             wall(
                 [
                     py,
@@ -89,7 +89,7 @@ def main():
                     "pytest",
                     "-q",
                     "-m",
-                    "not browser",
+                    "not browser and not slow",
                     "-p",
                     "no:randomly",
                 ],
