@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = default_pages(ROOT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "path", PAGES, ids=[p.relative_to(ROOT).as_posix() for p in PAGES]
 )

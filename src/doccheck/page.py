@@ -13,6 +13,7 @@ Everything is located by its line in the page, so every problem can be
 reported as ``file:line``.
 """
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -153,34 +154,26 @@ def parse(path, text):
     errors = []
     meta, body_start = _front_matter(path, text)
     fences = _fences(text, body_start)
-    masked = list(text)
+    lines = _LineIndex(text)
 
-    def mask(start, end):
-        for i in range(start, end):
-            if masked[i] != "\n":
-                masked[i] = " "
-
-    mask(0, body_start)
-    for f in fences:
-        # Mask from the opening fence line to the closing one.
-        start = _line_offset(text, f.start)
-        end = _line_offset(text, f.end + 1) if f.end else len(text)
-        mask(start, end)
+    # Blank out (keeping newlines, so offsets and lines stay put) all that
+    # is not prose, in order: front matter, fences, code spans, markers,
+    # math, then link targets, HTML, attribute lists and the like.
+    spans = [(0, body_start)] + [
+        (lines.offset(f.start), lines.offset(f.end + 1)) for f in fences
+    ]
+    prose = _blank_spans(text, spans)
     _check_plain_fences(fences, errors)
-
+    prose = CODE_SPAN.sub(_blank, prose)
     markers = []
-    for pattern in (CODE_SPAN,):
-        for m in pattern.finditer("".join(masked)):
-            mask(m.start(), m.end())
-    for m in MARKER.finditer("".join(masked)):
-        marker = _marker(m, text)
+    for m in MARKER.finditer(prose):
+        marker = _marker(m, text, lines)
         if marker is not None:
             markers.append(marker)
-        mask(m.start(), m.end())
-    current = "".join(masked)
-    for m in MATH.finditer(current):
-        _check_math(text, m, errors)
-        mask(m.start(), m.end())
+    prose = MARKER.sub(_blank, prose)
+    for m in MATH.finditer(prose):
+        _check_math(text, m, errors, lines)
+    prose = MATH.sub(_blank, prose)
     for pattern in (
         LINK_TARGET,
         LINK_DEF,
@@ -190,10 +183,8 @@ def parse(path, text):
         SNIPPET,
         ENTITY,
     ):
-        for m in pattern.finditer("".join(masked)):
-            mask(m.start(), m.end())
+        prose = pattern.sub(_blank, prose)
 
-    prose = "".join(masked)
     numbers = []
     for m in NUMBER.finditer(prose):
         start = m.start()
@@ -205,17 +196,49 @@ def parse(path, text):
         if _sign(prose, start):
             start -= 1
         numbers.append(
-            Number(
-                prose[start : m.end()],
-                start,
-                m.end(),
-                text.count("\n", 0, start) + 1,
-            )
+            Number(prose[start : m.end()], start, m.end(), lines.line(start))
         )
 
     page = Page(path, text, meta, fences, numbers, markers, errors)
     _attach(page, prose)
     return page
+
+
+class _LineIndex:
+    """Line numbers of offsets, and offsets of lines, by binary search."""
+
+    def __init__(self, text):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.length = len(text)
+
+    def line(self, offset):
+        """1-based line of the character at `offset`."""
+        return bisect.bisect_right(self.starts, offset)
+
+    def offset(self, line):
+        """Offset of the start of 1-based `line` (or the end of the text)."""
+        if line - 1 < len(self.starts):
+            return self.starts[line - 1]
+        return self.length
+
+
+NON_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blank(m):
+    return NON_NEWLINE.sub(" ", m.group())
+
+
+def _blank_spans(text, spans):
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos:
+            start = pos
+        out.append(text[pos:start])
+        out.append(NON_NEWLINE.sub(" ", text[start:end]))
+        pos = max(pos, end)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _front_matter(path, text):
@@ -231,17 +254,6 @@ def _front_matter(path, text):
     if not isinstance(meta, dict):
         raise PageError(1, "front matter must be a mapping")
     return meta, end + 5
-
-
-def _line_offset(text, line):
-    """Character offset of the start of 1-based `line` (or len(text))."""
-    offset = 0
-    for _ in range(line - 1):
-        nl = text.find("\n", offset)
-        if nl < 0:
-            return len(text)
-        offset = nl + 1
-    return offset
 
 
 def _fences(text, body_start):
@@ -332,9 +344,9 @@ def _check_plain_fences(fences, errors):
         previous = f
 
 
-def _marker(m, text):
+def _marker(m, text, lines):
     body = m.group("body").strip()
-    line = text.count("\n", 0, m.start()) + 1
+    line = lines.line(m.start())
     if body.startswith("="):
         return Marker("expr", body[1:].strip(), m.start(), m.end(), line)
     if body == "given" or body.startswith("given:"):
@@ -342,11 +354,11 @@ def _marker(m, text):
     return None  # an ordinary HTML comment
 
 
-def _check_math(text, m, errors):
+def _check_math(text, m, errors, lines):
     """Math holds formulas; example values belong in checked prose."""
     for n in re.finditer(r"\d+(?:\.\d+)?", m.group()):
         if "." in n.group() or len(n.group()) > 2:
-            line = text.count("\n", 0, m.start() + n.start()) + 1
+            line = lines.line(m.start() + n.start())
             errors.append(
                 (
                     line,
