@@ -72,6 +72,9 @@ docs-update: $(STAMP)  ## rewrite output blocks and numbers from the code
 mutate:  ## change every checked number and output; all must be caught
 	$(BIN)/python -m doccheck.mutate
 
+mutate-ref: $(STAMP)  ## mutate src/ref; the tests must catch each change
+	$(BIN)/python scripts/mutate_ref.py
+
 bench:  ## time the suite, the build, one page, and the checker's overhead
 	$(BIN)/python scripts/bench.py
 

@@ -68,8 +68,11 @@ def _target(site, page, url):
 
 def _made_later(site, target):
     """A download that `make pdf` adds to the built site."""
-    return (not target.exists() and target.suffix == ".pdf"
-            and target.parent == site / "downloads")
+    return (
+        not target.exists()
+        and target.suffix == ".pdf"
+        and target.parent == site / "downloads"
+    )
 
 
 def check(site):

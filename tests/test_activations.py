@@ -92,6 +92,13 @@ def test_softmax_matches_the_definition_for_small_inputs():
     np.testing.assert_allclose(act.softmax(z), np.exp(z) / np.exp(z).sum())
 
 
+def test_softmax_naive_agrees_where_nothing_overflows():
+    z = np.array([4.0, 2.5, 2.0, 0.5, 0.1])
+    np.testing.assert_allclose(act.softmax_naive(z), act.softmax(z))
+    p = act.softmax_naive([0.0, math.log(3.0)])  # exp: 1 and 3, sum 4
+    np.testing.assert_allclose(p, [0.25, 0.75], rtol=1e-15)
+
+
 def test_softmax_rejects_bad_arguments():
     with pytest.raises(ValueError, match="z must have at least 1 dimension"):
         act.softmax(3.0)

@@ -149,9 +149,23 @@ def test_one_head_is_plain_attention():
     assert np.allclose(out, o @ Wo) and np.allclose(w[0], w1)
 
 
+def test_projections_need_not_be_square():
+    # d_model = 3, two heads: q and k of width 2 (Wq is 3 x 4), v of
+    # width 3 (Wv is 3 x 6), and Wo maps the 6 concatenated columns to 5.
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(4, 3))
+    Wq, Wk = rng.normal(size=(2, 3, 4))
+    Wv, Wo = rng.normal(size=(3, 6)), rng.normal(size=(6, 5))
+    out, w = multi_head_attention(x, Wq, Wk, Wv, Wo, 2)
+    ref_out, ref_w = loop_multi_head(x, Wq, Wk, Wv, Wo, 2, causal=False)
+    assert out.shape == (4, 5) and w.shape == (2, 4, 4)
+    assert np.allclose(out, ref_out) and np.allclose(w, ref_w)
+
+
 def test_attention_cost():
     assert attention_cost(2_048) == 4_194_304
     assert attention_cost(8_192) // attention_cost(2_048) == 16
+    assert attention_cost(1) == 1
 
 
 # --- errors ----------------------------------------------------------------
@@ -174,3 +188,25 @@ def test_bad_shapes():
         multi_head_attention(np.ones((3, 6)), W, W, W, np.ones((4, 6)), 2)
     with pytest.raises(ValueError, match="T must be a positive int"):
         attention_cost(0)
+    with pytest.raises(ValueError, match="T must be a positive int"):
+        attention_cost(True)
+
+
+def test_causal_needs_one_query_per_key():
+    # A single query is rejected even when d_k happens to equal T_k.
+    with pytest.raises(ValueError, match="causal attention needs q"):
+        attention([1.0, 0.0], np.ones((2, 2)), np.ones((2, 2)), causal=True)
+
+
+@pytest.mark.parametrize(
+    ("n_heads", "error", "message"),
+    [
+        (True, TypeError, "n_heads must be an int, got True"),
+        (2.0, TypeError, "n_heads must be an int, got 2.0"),
+        (0, ValueError, "n_heads must be at least 1, got 0"),
+    ],
+)
+def test_n_heads_must_be_a_positive_int(n_heads, error, message):
+    W = np.ones((4, 4))
+    with pytest.raises(error, match=message):
+        multi_head_attention(np.ones((3, 4)), W, W, W, W, n_heads)

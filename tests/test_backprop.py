@@ -61,6 +61,17 @@ def test_backprop_matches_finite_differences(sizes, m, activation):
         assert relative_error(db, nb) < 1e-6
 
 
+def test_backward_from_a_forward_pass_matches_finite_differences():
+    # Every layer a different width, so a_0, a_1, ..., a_L cannot be mixed up.
+    params, x, y = network((3, 4, 5, 2), 7)
+    zs, activations = forward(params, x, tanh)
+    grads = backward(params, zs, activations, y, tanh)
+    numeric = numeric_grads(params, x, y, tanh)
+    for (dW, db), (nW, nb) in zip(grads, numeric, strict=True):
+        assert relative_error(dW, nW) < 1e-6
+        assert relative_error(db, nb) < 1e-6
+
+
 def test_backprop_with_one_activation_per_layer():
     params, x, y = network((3, 4, 2), 5, seed=3)
     activation = [relu, identity]
@@ -141,8 +152,9 @@ def test_wrong_shapes_name_the_argument():
         gradients(params, x, y, np.sin)
     with pytest.raises(ValueError, match="a list of 2"):
         forward(params, x, [sigmoid])
-    with pytest.raises(ValueError, match="sizes must be 2 or more"):
-        init_normal((3,), np.random.default_rng(0))
+    for sizes in [(3,), (2, 0, 1), (2, 1.5)]:
+        with pytest.raises(ValueError, match="sizes must be 2 or more"):
+            init_normal(sizes, np.random.default_rng(0))
 
 
 def test_backward_against_torch_autograd():

@@ -91,6 +91,12 @@ def test_greedy_on_names(names, P):
     assert name[0] == SYMBOLS[np.argmax(count_matrix(names)[0])]
 
 
+def test_greedy_continues_from_the_last_letter_of_start(P):
+    assert greedy(P, start="m") == "ma"
+    assert greedy(P, start="em") == "e" + greedy(P, start="m") == "ema"
+    assert greedy(P, start="e") == "e"  # e -> '.' is the likeliest
+
+
 def test_greedy_repeats_the_same_name(P):
     assert greedy_names(P, 5) == ["ja"] * 5
 
@@ -120,6 +126,12 @@ def test_sampling_only_uses_seen_pairs(names, P):
 def test_bad_inputs():
     with pytest.raises(ValueError, match=r"'A' at position 0"):
         count_matrix(["Anna"])
+    with pytest.raises(ValueError, match="names must be non-empty str"):
+        count_matrix(["ann", ""])
+    with pytest.raises(ValueError, match="counts must be square"):
+        probabilities(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="counts must be square"):
+        probabilities(np.ones((3, 2)))
     with pytest.raises(ValueError, match="smoothing"):
         probabilities(np.ones((27, 27)), smoothing=-1)
     with pytest.raises(ValueError, match=r"P must have shape \(27, 27\)"):
@@ -128,3 +140,6 @@ def test_bad_inputs():
         prob(np.ones((27, 27)), "a", "B")
     with pytest.raises(TypeError, match="rng"):
         sample_names(np.ones((27, 27)) / 27, 1, rng=0)
+    for start in (".", "a.", "Ann", 3):
+        with pytest.raises(ValueError, match="start must be letters a to z"):
+            greedy(np.ones((27, 27)) / 27, start=start)

@@ -54,6 +54,10 @@ def test_just_below_the_threshold_converges_just_above_diverges():
     np.testing.assert_allclose(at, [0.0, 6.0, 0.0, 6.0, 0.0])
 
 
+def test_zero_steps_return_the_start():
+    np.testing.assert_array_equal(descend(f_prime, 1.5, 0.1, 0), [1.5])
+
+
 def test_invalid_arguments():
     with pytest.raises(ValueError, match="eta must be a positive number"):
         descend(f_prime, 0.0, 0.0, 5)

@@ -189,6 +189,14 @@ def test_fences_inside_admonitions_run():
     assert "+42" in only_problem(result).message
 
 
+def test_a_code_line_wider_than_a_phone_fails():
+    long_line = "x = " + " + ".join(["1"] * 40)
+    result = check(f"{FENCE}python\n{long_line}\n{FENCE}\n")
+    problem = only_problem(result)
+    assert problem.line == 2
+    assert f"code line is {len(long_line)} characters long" in problem.message
+
+
 def test_listing_fences_are_counted_not_run():
     result = check(f"""\
         {FENCE}python

@@ -150,6 +150,37 @@ def test_d_ff_can_be_set():
     assert param_count(config) == expected
 
 
+def test_smallest_config_by_hand():
+    # One layer, d_model = 2, one head, vocab 3, context 1, d_ff = 8.
+    tiny = {
+        "n_layers": 1,
+        "d_model": 2,
+        "n_heads": 1,
+        "vocab": 3,
+        "context": 1,
+    }
+    assert lecture_count(tiny) == {
+        "embedding": (1, 6),
+        "key": (1, 4),
+        "query": (1, 4),
+        "value": (1, 4),
+        "output": (1, 4),
+        "up-projection": (1, 16),
+        "down-projection": (1, 16),
+        "unembedding": (1, 6),
+    }
+    # 6 tied embedding + 2 positions + 16 + 8 attention + 32 + 10 MLP
+    # + 8 in the two block norms + 4 in the final norm
+    assert param_count(tiny) == 86
+
+
+@pytest.mark.parametrize("config", [GPT2_SMALL, GPT3])
+def test_counts_are_ints(config):
+    counts = [n for pair in lecture_count(config).values() for n in pair]
+    counts += list(standard_count(config).values())
+    assert all(type(n) is int for n in counts)
+
+
 def test_bad_configs():
     with pytest.raises(ValueError, match="divisible"):
         param_count(dict(GPT2_SMALL, n_heads=7))
@@ -157,3 +188,7 @@ def test_bad_configs():
         lecture_count({k: v for k, v in GPT3.items() if k != "context"})
     with pytest.raises(ValueError, match=r"config\['n_layers'\]"):
         param_count(dict(GPT3, n_layers=0))
+    with pytest.raises(ValueError, match=r"config\['n_heads'\]"):
+        param_count(dict(GPT3, n_heads=True))
+    with pytest.raises(ValueError, match=r"config\['d_model'\]"):
+        param_count(dict(GPT3, d_model=12_288.0))

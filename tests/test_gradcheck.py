@@ -26,6 +26,13 @@ def test_numerical_gradient_of_a_scalar():
 def test_relative_error():
     assert relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
     assert relative_error([1.0, 2.0], [1.0, 2.2]) == pytest.approx(0.2 / 2.2)
+    # The scale is the largest magnitude on either side ...
+    assert relative_error([10.0, 1.0], [0.0, 0.0]) == 1.0
+    assert relative_error([0.0, 0.0], [1.0, -10.0]) == 1.0
+    # ... even when it is far below 1: the error stays relative.
+    assert relative_error([1e-3], [2e-3]) == 0.5
+    assert relative_error([2e-3], [1e-3]) == 0.5
+    assert relative_error([1e-13], [0.0]) == pytest.approx(0.1)  # floor
     with pytest.raises(ValueError, match=r"same shape.*\(2,\).*\(3,\)"):
         relative_error([1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="h must be a positive number"):

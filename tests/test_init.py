@@ -105,6 +105,20 @@ def test_too_large_explodes_relu_and_saturates_tanh():
     assert saturated_fraction(big, sigmoid, rng()) > 0.6
 
 
+def test_saturated_fraction_is_the_share_in_the_last_layer():
+    # Layers 1 and 2 keep z near N(0, 1); only layer 3 is scaled up.
+    layers = []
+
+    def large_last(fan_in, fan_out, rng):
+        layers.append(fan_in)
+        std = 100.0 if len(layers) == 3 else 1 / math.sqrt(fan_in)
+        return std * rng.standard_normal((fan_out, fan_in))
+
+    share = saturated_fraction(large_last, tanh, rng(), depth=3, width=16)
+    assert len(layers) == 3
+    assert 0.95 < share <= 1.0
+
+
 def test_too_small_shrinks_to_nothing():
     v = activation_variances(normal_with_std(0.01), tanh, rng())
     assert v[-1] < 1e-15
@@ -143,6 +157,7 @@ def test_he_init_learns_the_same_task():
 
 def test_equal_weights_never_break_symmetry():
     (W1, b1), (W2, b2) = symmetric_xor(epochs=500)
+    assert W1.shape == (2, 2) and W2.shape == (1, 2)  # a 2-2-1 net
     assert W1[0, 0] != 0.5  # it did train
     np.testing.assert_array_equal(W1[0], W1[1])
     assert b1[0] == b1[1] and W2[0, 0] == W2[0, 1]

@@ -27,6 +27,13 @@ def test_batch_rows_match_single_examples():
         np.testing.assert_allclose(out[i], layer(W, X[i], b))
 
 
+def test_batch_size_need_not_match_the_inputs():
+    X = np.stack([x, -x, 2 * x, 0 * x])  # 4 examples of 3 inputs
+    np.testing.assert_allclose(
+        dense(W, X, b), [[2.0, -2.75], [-5.0, 2.75], [5.5, -5.5], b]
+    )
+
+
 def test_custom_activation():
     np.testing.assert_allclose(
         layer(W, x, b, activation=np.tanh), np.tanh([2.0, -2.75])
@@ -46,6 +53,10 @@ def test_custom_activation():
         ),
         ((W[0], x, b), r"W must have 2 dimension\(s\), got shape \(3,\)"),
         ((W, np.ones((2, 2, 3)), b), r"x must have 1 or 2 dimension"),
+        (
+            (W, np.ones((3, 2)), b),
+            r"x must have 3 entries .* got x of shape \(3, 2\)",
+        ),
     ],
 )
 def test_bad_shapes_say_what_was_expected(args, message):

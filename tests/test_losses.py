@@ -63,6 +63,12 @@ def test_quadratic_cost_is_half_the_mse_with_one_output():
     )
 
 
+def test_quadratic_cost_of_one_number():
+    # A scalar is one example: n = 1, so C = (a - y)**2 / 2.
+    assert quadratic_cost(3.0, 1.0) == 2.0
+    assert quadratic_cost_prime(3.0, 1.0) == 2.0
+
+
 def test_quadratic_cost_sums_over_outputs_but_mse_averages():
     a, y = np.array([[1.0, 2.0]]), np.zeros((1, 2))
     assert quadratic_cost(a, y) == pytest.approx(2.5)  # (1 + 4) / 2
@@ -156,6 +162,15 @@ def test_shapes_must_match():
         softmax_cross_entropy(np.zeros((1, 1, 2)), np.full((1, 1, 2), 0.5))
 
 
+def test_non_numeric_input_names_the_argument():
+    with pytest.raises(TypeError, match="y_hat must be numeric"):
+        mse("high", [1.0])
+    with pytest.raises(TypeError, match="y must be numeric"):
+        mse([1.0], "low")
+    with pytest.raises(TypeError, match="a must be numeric"):
+        quadratic_cost("one", 1.0)
+
+
 def test_targets_must_be_distributions():
     with pytest.raises(ValueError, match="sum to 1"):
         cross_entropy([0.5, 0.5], [1.0, 1.0])
@@ -184,3 +199,12 @@ def test_against_torch():
     np.testing.assert_allclose(
         softmax_cross_entropy_grad(z_np, labels), z.grad.numpy(), atol=1e-12
     )
+
+
+def test_labels_must_be_non_negative():
+    # Rows that sum to one but hold a negative "probability" are rejected
+    # by both forms of the cross-entropy alike.
+    with pytest.raises(ValueError, match=r"entries >= 0 .* smallest entry"):
+        cross_entropy([0.5, 0.5], [1.5, -0.5])
+    with pytest.raises(ValueError, match=r"entries >= 0"):
+        softmax_cross_entropy([0.0, 0.0], [1.5, -0.5])

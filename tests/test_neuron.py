@@ -56,6 +56,14 @@ def test_xor_network_truth_table():
         assert got == pytest.approx(s(20 * h1 + 20 * h2 - 30), rel=1e-12)
 
 
+def test_xor_network_on_one_pair_at_a_time():
+    batch = nr.xor_network(nr.TRUTH_TABLE_INPUTS)
+    for pair, expected in zip(nr.TRUTH_TABLE_INPUTS, batch, strict=True):
+        out = nr.xor_network(pair)  # shape (2,) in, a number out
+        assert np.ndim(out) == 0
+        assert out == pytest.approx(expected, rel=1e-12)
+
+
 def test_fires_exactly_when_z_is_positive():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(500, 3))

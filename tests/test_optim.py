@@ -34,6 +34,16 @@ def test_adam_two_steps_by_hand():
     assert w2 == pytest.approx(w1 - 0.1 * m_hat / (np.sqrt(v_hat) + 1e-8))
 
 
+def test_adam_weight_decay_adds_lambda_w_to_the_gradient():
+    w1, s = adam(2.0, 0.5, None, lr=0.1, weight_decay=0.1)
+    assert s["m"] == pytest.approx(0.1 * 0.7)  # g = 0.5 + 0.1 * 2.0
+    w2, s = adam(w1, -0.2, s, lr=0.1, weight_decay=0.1)
+    g = -0.2 + 0.1 * w1
+    m, v = 0.9 * 0.07 + 0.1 * g, 0.999 * 0.001 * 0.7**2 + 0.001 * g**2
+    m_hat, v_hat = m / (1 - 0.9**2), v / (1 - 0.999**2)
+    assert w2 == pytest.approx(w1 - 0.1 * m_hat / (np.sqrt(v_hat) + 1e-8))
+
+
 def test_adamw_first_step_by_hand():
     w1, _ = adamw(2.0, 0.5, None, lr=0.1)  # weight_decay = 0.01
     decayed = 2.0 * (1 - 0.1 * 0.01)  # w (1 - lr lambda) first

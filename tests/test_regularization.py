@@ -32,8 +32,25 @@ def test_inverted_dropout_keeps_the_expectation():
 def test_dropout_with_keep_one_changes_nothing():
     a = np.arange(6.0).reshape(2, 3)
     np.testing.assert_array_equal(dropout(a, 1.0, np.random.default_rng()), a)
-    with pytest.raises(ValueError, match=r"keep must be in \(0, 1\]"):
-        dropout(a, 0.0, np.random.default_rng())
+    for keep in (0.0, 1.5):
+        with pytest.raises(ValueError, match=r"keep must be in \(0, 1\]"):
+            dropout(a, keep, np.random.default_rng())
+
+
+class FixedDraws:
+    """Stands in for a Generator whose random() returns given numbers."""
+
+    def __init__(self, u):
+        self.u = np.array(u)
+
+    def random(self, shape):
+        return self.u.reshape(shape)
+
+
+def test_a_unit_is_kept_when_its_draw_is_below_keep():
+    # u ~ U[0, 1) and u < keep has probability keep: u = keep is dropped.
+    mask = dropout_mask(4, 0.5, FixedDraws([0.0, 0.25, 0.5, 0.75]))
+    np.testing.assert_array_equal(mask, [2.0, 2.0, 0.0, 0.0])
 
 
 def test_dropout_depends_only_on_the_seed():
@@ -70,6 +87,9 @@ def test_early_stopping():
     assert early_stopping(val, patience=4) == (6, 7)  # runs out of epochs
     assert early_stopping([3.0, 2.0, 1.0], patience=1) == (2, 2)
     assert early_stopping([1.0, 1.0, 1.0], patience=2) == (0, 2)  # ties
+    assert early_stopping([0.5], patience=3) == (0, 0)  # a single epoch
+    with pytest.raises(ValueError, match="at least one loss"):
+        early_stopping([], patience=3)
     with pytest.raises(ValueError, match="patience must be an integer >= 1"):
         early_stopping(val, patience=0)
 

@@ -37,6 +37,13 @@ def test_slope_of_a_curve_that_is_not_a_power_law_differs():
     assert log_log_slope(N, 1.0 + power_law(N, 1.0, 0.5)) > -0.5
 
 
+def test_two_points_give_the_slope_between_them():
+    # log(2 / 8) / log(100 / 1) = -log(4) / log(100) = -0.301...
+    assert log_log_slope([1.0, 100.0], [8.0, 2.0]) == pytest.approx(
+        -np.log10(4) / 2
+    )
+
+
 def test_tokens_per_parameter():
     assert tokens_per_parameter(**CHINCHILLA) == pytest.approx(20.0)
     assert f"{tokens_per_parameter(**GPT3_TRAINING):.1f}" == "1.7"
@@ -48,5 +55,11 @@ def test_bad_inputs():
         power_law([1.0, 0.0], 1.0, 0.1)
     with pytest.raises(ValueError, match="same shape"):
         log_log_slope([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="at least 2 points"):
+        log_log_slope([10.0], [1.0])
+    with pytest.raises(ValueError, match="positive to take logarithms"):
+        log_log_slope([0.0, 10.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="positive to take logarithms"):
+        log_log_slope([1.0, 10.0], [1.0, 0.0])
     with pytest.raises(ValueError, match="params must be a positive"):
         tokens_per_parameter(1e9, 0)

@@ -51,6 +51,15 @@ def test_decode_rejects_id_outside_vocab():
         decode([-1], vocab)
 
 
+def test_decode_accepts_integral_floats_but_not_bools():
+    vocab = build_vocab(TEXT)
+    assert decode([6.0, 4], vocab) == "to"
+    with pytest.raises(ValueError, match=r"integers, got True at position 1"):
+        decode([6, True], vocab)
+    with pytest.raises(ValueError, match=r"integers, got 1.5 at position 0"):
+        decode([1.5], vocab)
+
+
 def test_rejects_non_string_text():
     with pytest.raises(TypeError, match="text must be a str"):
         build_vocab(["t", "o"])

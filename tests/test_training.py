@@ -150,11 +150,28 @@ def test_shuffling_depends_only_on_the_seed():
     assert not np.array_equal(runs[0][1][0], runs[2][1][0])
 
 
+def test_zero_epochs_change_nothing():
+    start = xor_initial_params()
+    params, losses = train(start, X, XOR_TARGETS, 5.0, 0)
+    assert losses.tolist() == [cost(start, X, XOR_TARGETS)]
+    for (W, b), (V, c) in zip(params, start, strict=True):
+        np.testing.assert_array_equal(W, V)
+        np.testing.assert_array_equal(b, c)
+
+
+def test_stuck_means_more_than_tol_away():
+    targets = XOR_TARGETS[:, 0]
+    assert not is_stuck(targets + [0.25, -0.25, 0.0, 0.0], tol=0.25)
+    assert is_stuck(targets + [0.0, 0.0, -0.26, 0.0], tol=0.25)
+
+
 def test_invalid_arguments():
     start = xor_initial_params()
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match=r"batch_size must be .*\[1, 4\]"):
         train_minibatch(start, X, XOR_TARGETS, 1.0, 1, 5, rng)
+    with pytest.raises(ValueError, match=r"batch_size must be .*\[1, 4\]"):
+        train_minibatch(start, X, XOR_TARGETS, 1.0, 1, 0, rng)
     with pytest.raises(ValueError, match="epochs must be an integer >= 0"):
         train(start, X, XOR_TARGETS, 1.0, -1)
     with pytest.raises(ValueError, match="eta must be a positive number"):

@@ -10,8 +10,13 @@
 # %%
 import numpy as np
 
-from ref.bigram import (count_matrix, greedy_names, load_names,
-                        probabilities, sample_names)
+from ref.bigram import (
+    count_matrix,
+    greedy_names,
+    load_names,
+    probabilities,
+    sample_names,
+)
 
 names = load_names()
 P = probabilities(count_matrix(names))

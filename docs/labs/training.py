@@ -13,8 +13,10 @@ import numpy as np
 from ref.training import XOR_SEED, train_and, train_xor
 
 w, b, and_losses = train_and()
-print(f"AND: w = {np.round(w, 2)}, b = {b:.2f}, "
-      f"final loss = {and_losses[-1]:.5f}")
+print(
+    f"AND: w = {np.round(w, 2)}, b = {b:.2f}, "
+    f"final loss = {and_losses[-1]:.5f}"
+)
 
 params, xor_losses = train_xor(XOR_SEED)
 print(f"XOR (seed {XOR_SEED}): final loss = {xor_losses[-1]:.5f}")

@@ -164,6 +164,7 @@ def parse(path, text):
     ]
     prose = _blank_spans(text, spans)
     _check_plain_fences(fences, errors)
+    _check_code_width(fences, errors)
     prose = CODE_SPAN.sub(_blank, prose)
     markers = []
     for m in MARKER.finditer(prose):
@@ -342,6 +343,27 @@ def _check_plain_fences(fences, errors):
                 )
             )
         previous = f
+
+
+#: Longest code line: wider code scrolls sideways on a phone and in print.
+CODE_WIDTH = 79
+
+
+def _check_code_width(fences, errors):
+    for f in fences:
+        if not f.is_python or f.is_listing:
+            continue
+        for i, line in enumerate(f.body.splitlines()):
+            if len(line) > CODE_WIDTH:
+                errors.append(
+                    (
+                        f.start + 1 + i,
+                        f"code line is {len(line)} "
+                        f"characters long; keep it within "
+                        f"{CODE_WIDTH} so that it does not scroll "
+                        "sideways on a phone or in print",
+                    )
+                )
 
 
 def _marker(m, text, lines):

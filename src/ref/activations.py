@@ -138,6 +138,8 @@ def softmax(z, axis=-1):
     shifted = z - np.max(z, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)
+
+
 # --8<-- [end:softmax]
 
 

@@ -183,6 +183,8 @@ def _backward(params, zs, activations, y, activation):
         if i > 0:  # BP2; rows are examples, so W^T delta is delta @ W
             delta = (delta @ params[i][0]) * primes[i - 1](zs[i - 1])
     return grads
+
+
 # --8<-- [end:backward]
 
 

@@ -97,10 +97,11 @@ def _distributions(p, y, names):
         raise ValueError(
             f"{names[0]} must have shape (K,) or (m, K), got shape {p.shape}"
         )
-    if not np.allclose(np.sum(y, axis=-1), 1.0):
+    if np.any(y < 0) or not np.allclose(np.sum(y, axis=-1), 1.0):
         raise ValueError(
-            "y must hold probability rows (one-hot or soft labels) that "
-            f"sum to 1, got row sums {np.sum(y, axis=-1)}"
+            "y must hold probability rows (one-hot or soft labels): "
+            "entries >= 0 that sum to 1, got row sums "
+            f"{np.sum(y, axis=-1)} and smallest entry {np.min(y)}"
         )
     return p, y
 

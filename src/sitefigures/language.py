@@ -35,9 +35,12 @@ def draw_bigram(style):
     fig, ax = figure(style, width=6.4, height=5.8)
     ax.grid(False)
     shown = np.ma.masked_equal(N, 0)  # never-seen pairs stay blank
-    image = ax.imshow(shown, cmap=_ramp(style),
-                      norm=LogNorm(vmin=1, vmax=N.max()),
-                      interpolation="nearest")
+    image = ax.imshow(
+        shown,
+        cmap=_ramp(style),
+        norm=LogNorm(vmin=1, vmax=N.max()),
+        interpolation="nearest",
+    )
     ticks = np.arange(len(SYMBOLS))
     ax.set_xticks(ticks, list(SYMBOLS), fontsize=8, fontfamily="monospace")
     ax.set_yticks(ticks, list(SYMBOLS), fontsize=8, fontfamily="monospace")
@@ -68,8 +71,12 @@ def draw_temperature(style):
     width = 0.8 / len(TEMPERATURES)
     for i, T in enumerate(TEMPERATURES):
         p = softmax_with_temperature(LOGITS, T)
-        bars.bar(k + (i - (len(TEMPERATURES) - 1) / 2) * width, p, width,
-                 label=f"T = {T:g}")
+        bars.bar(
+            k + (i - (len(TEMPERATURES) - 1) / 2) * width,
+            p,
+            width,
+            label=f"T = {T:g}",
+        )
     bars.set_xticks(k, [f"{z:g}" for z in LOGITS])
     bars.set_xlabel("logit of the candidate token")
     bars.set_ylabel("probability")
@@ -80,8 +87,13 @@ def draw_temperature(style):
     P = np.array([softmax_with_temperature(LOGITS, T) for T in Ts])
     for j, z in enumerate(LOGITS):
         curves.plot(Ts, P[:, j], label=f"logit {z:g}")
-    curves.axhline(1 / len(LOGITS), color=style.text, linewidth=0.8,
-                   linestyle=":", label="uniform")
+    curves.axhline(
+        1 / len(LOGITS),
+        color=style.text,
+        linewidth=0.8,
+        linestyle=":",
+        label="uniform",
+    )
     curves.set_xscale("log")
     curves.set_xlabel("temperature T (log scale)")
     curves.set_ylim(0, 1)

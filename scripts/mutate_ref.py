@@ -1,0 +1,626 @@
+"""Mutation testing of src/ref: do the tests notice a one-token change?
+
+    .venv/bin/python scripts/mutate_ref.py                 # every module
+    .venv/bin/python scripts/mutate_ref.py --module losses --module optim
+    .venv/bin/python scripts/mutate_ref.py --list          # sites only
+
+Each mutant changes one token inside one function of src/ref/<m>.py:
+an arithmetic operator (+ -, * /, ** -> *, // -> /, % -> //), a
+comparison (< <=, > >=, == !=, in / not in, is / is not), a number
+(c -> c + 1, and 1 -> 0), `and` / `or`, a dropped unary minus or `not`,
+or a call (max / min, argmax / argmin, maximum / minimum, sum / mean).
+Raise statements and f-strings (error messages) are left alone.
+
+A forked child loads the mutated text as ref.<m> and runs pytest -x on
+tests/test_<m>.py, quickest tests first; if they pass, on the tests of
+the modules that import <m> (directly or not); if those pass too, on
+the tests among them that need torch, with torch (it is blocked until
+then, and imported once, because it makes every fork slower). A failing
+run kills the mutant; one that runs past its time limit is a timeout.
+The unmutated tests run first: they must pass, and they time each test.
+
+A function is used by the pages if docs/, includes/ or CONTRIBUTING.md
+import it from ref or name it as ref.<m>.<f>, or if a used function
+reaches it by name within ref. Survivors in used functions make the
+exit status 1. A survivor listed in scripts/mutate_ref_equivalent.txt
+(`module:line:original -> mutant  # why it is equivalent`, as printed)
+is reported as equivalent (accepted) instead.
+"""
+
+import argparse
+import ast
+import importlib.util
+import io
+import json
+import os
+import re
+import signal
+import sys
+import tempfile
+import time
+import tokenize
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one thread per child; -j does the rest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC, REF, TESTS = ROOT / "src", ROOT / "src" / "ref", ROOT / "tests"
+EQUIVALENT = Path(__file__).with_name("mutate_ref_equivalent.txt")
+SKIP = {"__init__", "_checks"}
+PYTEST = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+PYTEST += ["-o", "addopts=", "-o", "pythonpath="]
+NEEDS_TORCH = 'importorskip("torch")'
+
+# node type -> (the operator as written, its replacement)
+BINOPS = {
+    ast.Add: ("+", "-"),
+    ast.Sub: ("-", "+"),
+    ast.Mult: ("*", "/"),
+    ast.Div: ("/", "*"),
+    ast.Pow: ("**", "*"),
+    ast.FloorDiv: ("//", "/"),
+    ast.Mod: ("%", "//"),
+}
+CMPOPS = {
+    ast.Lt: ("<", "<="),
+    ast.LtE: ("<=", "<"),
+    ast.Gt: (">", ">="),
+    ast.GtE: (">=", ">"),
+    ast.Eq: ("==", "!="),
+    ast.NotEq: ("!=", "=="),
+    ast.In: ("in", "not in"),
+    ast.NotIn: ("not in", "in"),
+    ast.Is: ("is", "is not"),
+    ast.IsNot: ("is not", "is"),
+}
+BOOLOPS = {ast.And: ("and", "or"), ast.Or: ("or", "and")}
+CALLS = {
+    "max": "min",
+    "min": "max",
+    "argmax": "argmin",
+    "argmin": "argmax",
+    "maximum": "minimum",
+    "minimum": "maximum",
+    "sum": "mean",
+    "mean": "sum",
+}
+
+
+@dataclass
+class Mutant:
+    module: str
+    function: str
+    line: int
+    original: str  # the source line without its comment
+    mutated: str
+    source: str = field(repr=False)
+    status: str = "survived"  # or killed, timeout, equivalent
+    cpu: float = 0.0  # seconds spent running tests on it
+
+    @property
+    def key(self):
+        return f"{self.module}:{self.line}:{self.original} -> {self.mutated}"
+
+    def __str__(self):
+        return (
+            f"src/ref/{self.module}.py:{self.line}: {self.function}: "
+            f"{self.original} -> {self.mutated}"
+        )
+
+
+# --- the sites ---------------------------------------------------------------
+
+
+def code_lines(text):
+    """The lines of text, stripped, with their comments cut off."""
+    lines = text.splitlines()
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type == tokenize.COMMENT:
+            lines[tok.start[0] - 1] = lines[tok.start[0] - 1][: tok.start[1]]
+    return [line.strip() for line in lines]
+
+
+def _walk(node):
+    """ast.walk, leaving out raise statements and f-strings."""
+    if not isinstance(node, (ast.Raise, ast.JoinedStr)):
+        yield node
+        for child in ast.iter_child_nodes(node):
+            yield from _walk(child)
+
+
+def _edits(node, src, at):
+    """[(start, end, new)]: byte edits of src, one per mutant of node."""
+
+    def op_after(prev, op, new):  # the operator that follows prev
+        i = at(prev.end_lineno, prev.end_col_offset)
+        while src[i : i + 1] in b" \t\r\n)\\" or src[i : i + 1] == b"#":
+            i = src.index(b"\n", i) if src[i : i + 1] == b"#" else i + 1
+        pattern = re.escape(op).replace(r"\ ", r"\s+")  # not in, is not
+        match = re.compile(pattern.encode()).match(src, i)
+        return [(i, match.end(), new)] if match else []
+
+    if isinstance(node, ast.BinOp | ast.AugAssign) and type(node.op) in BINOPS:
+        op, new = BINOPS[type(node.op)]
+        if isinstance(node, ast.AugAssign):
+            return op_after(node.target, op + "=", new + "=")
+        return op_after(node.left, op, new)
+    if isinstance(node, ast.Compare):
+        sides = [node.left, *node.comparators]
+        return [
+            e
+            for op, prev in zip(node.ops, sides, strict=False)
+            for e in op_after(prev, *CMPOPS[type(op)])
+        ]
+    if isinstance(node, ast.BoolOp):
+        return [
+            e
+            for prev in node.values[:-1]
+            for e in op_after(prev, *BOOLOPS[type(node.op)])
+        ]
+    if isinstance(node, ast.UnaryOp) and type(node.op) in (ast.USub, ast.Not):
+        start = at(node.lineno, node.col_offset)
+        end = start + (1 if isinstance(node.op, ast.USub) else 3)
+        while src[end : end + 1] in b" \t":
+            end += 1
+        return [(start, end, "")]
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        start = at(node.lineno, node.col_offset)
+        end = at(node.end_lineno, node.end_col_offset)
+        values = [node.value + 1] + [node.value - 1] * (node.value == 1)
+        return [(start, end, repr(value)) for value in values]
+    if isinstance(node, ast.Call):
+        f = node.func
+        name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+        builtin = isinstance(f, ast.Name) and name in ("max", "min")
+        if name in CALLS and (isinstance(f, ast.Attribute) or builtin):
+            end = at(f.end_lineno, f.end_col_offset)
+            return [(end - len(name), end, CALLS[name])]
+    return []
+
+
+def mutants_of(module):
+    """Every mutant of src/ref/<module>.py, in source order."""
+    text = (REF / f"{module}.py").read_text(encoding="utf-8")
+    src = text.encode()
+    starts = [0]
+    for line in src.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def at(lineno, col):  # AST columns count UTF-8 bytes
+        return starts[lineno - 1] + col
+
+    before, found = code_lines(text), []
+    for fn in ast.parse(text).body:
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        body = fn.body[ast.get_docstring(fn) is not None :]
+        for node in (n for stmt in body for n in _walk(stmt)):
+            for start, end, new in _edits(node, src, at):
+                source = (src[:start] + new.encode() + src[end:]).decode()
+                try:
+                    ast.parse(source)
+                except SyntaxError:  # not a mutant: it would not compile
+                    continue
+                line = src[:start].count(b"\n")
+                found.append(
+                    Mutant(
+                        module,
+                        fn.name,
+                        line + 1,
+                        before[line],
+                        code_lines(source)[line],
+                        source,
+                    )
+                )
+    return sorted(found, key=lambda m: m.line)
+
+
+# --- which functions the pages use -------------------------------------------
+
+
+def _refs(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def used_by_pages(modules):
+    """{(module, function)} that the pages reach, directly or through ref."""
+    pages = [
+        *ROOT.glob("docs/**/*.md"),
+        *ROOT.glob("docs/**/*.py"),
+        *ROOT.glob("includes/*.md"),
+        ROOT / "CONTRIBUTING.md",
+    ]
+    todo = set()
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        pattern = r"from\s+ref\.(\w+)\s+import\s+(\([^)]*\)|[^\n]*)"
+        for m, names in re.findall(pattern, text):
+            names = re.sub(r"\bas\s+\w+|#[^\n]*", "", names)
+            todo |= {(m, name) for name in re.findall(r"\w+", names)}
+        todo |= set(re.findall(r"\bref\.(\w+)\.(\w+)", text))
+        for m, alias in re.findall(r"import\s+ref\.(\w+)\s+as\s+(\w+)", text):
+            todo |= {(m, f) for f in re.findall(rf"\b{alias}\.(\w+)", text)}
+    graph = {}  # (module, name) -> {(module, name) it names}
+    for m in modules:
+        tree = ast.parse((REF / f"{m}.py").read_text(encoding="utf-8"))
+        local, defs = {}, {}  # name in m -> (module, name); name -> node
+        for node in tree.body:
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.level == 0
+                and (node.module.startswith("ref."))
+            ):
+                for a in node.names:
+                    local[a.asname or a.name] = (node.module[4:], a.name)
+            elif isinstance(node, ast.FunctionDef):
+                defs[node.name] = node
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        defs[target.id] = node.value
+        local |= {name: (m, name) for name in defs}
+        for name, node in defs.items():
+            graph[m, name] = {local[n] for n in _refs(node) if n in local}
+    used, todo = set(), list(todo)
+    while todo:
+        key = todo.pop()
+        if key not in used:
+            used.add(key)
+            todo.extend(graph.get(key, ()))
+    return used
+
+
+def importers(modules):
+    """{m: the modules that import m, directly or through others}."""
+    direct = {m: set() for m in modules}
+    for m in modules:
+        text = (REF / f"{m}.py").read_text(encoding="utf-8")
+        for dep in re.findall(r"^from ref\.(\w+) import", text, re.M):
+            direct.setdefault(dep, set()).add(m)
+    result = {}
+    for m in modules:
+        seen, todo = set(), list(direct[m])
+        while todo:
+            x = todo.pop()
+            if x not in seen:
+                seen.add(x)
+                todo.extend(direct[x])
+        result[m] = sorted(seen - {m})
+    return result
+
+
+def test_file(m):
+    path = TESTS / f"test_{m}.py"
+    return str(path) if path.exists() else None
+
+
+# --- running the tests -------------------------------------------------------
+
+
+DURATIONS = {}  # test node id -> seconds, from the unmutated run
+
+
+class _FastestFirst:
+    """pytest plugin: run the quickest tests first; -x stops at a failure."""
+
+    def __init__(self, record=None):
+        self.record, self.took = record, {}
+
+    def pytest_collection_modifyitems(self, items):
+        items.sort(key=lambda item: DURATIONS.get(item.nodeid, 0.0))
+
+    def pytest_runtest_logreport(self, report):
+        took = self.took.get(report.nodeid, 0.0)
+        self.took[report.nodeid] = took + report.duration
+
+    def pytest_sessionfinish(self):
+        if self.record:
+            mine = (str(SRC), str(TESTS))
+            modules = [  # what the tests import, for the parent to preload
+                name
+                for name, module in list(sys.modules.items())
+                if module is not None
+                and name != "__main__"
+                and not str(getattr(module, "__file__", "")).startswith(mine)
+            ]
+            data = {"took": self.took, "modules": modules}
+            Path(self.record).write_text(json.dumps(data))
+
+
+def _child(module, source, tests, torch, record):
+    """In the forked child: install the mutant, run pytest, return status."""
+    os.setpgid(0, 0)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    sys.dont_write_bytecode = True  # children leave no files behind
+    if not torch:
+        sys.modules["torch"] = None  # importorskip("torch") skips
+    sys.path.insert(0, str(SRC))
+    os.chdir(ROOT)
+    if source is not None:
+        import ref
+
+        name, path = f"ref.{module}", REF / f"{module}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = sys.modules[name] = importlib.util.module_from_spec(spec)
+        setattr(ref, module, mod)
+        exec(compile(source, str(path), "exec"), mod.__dict__)
+    import pytest
+
+    plugin = _FastestFirst(record)
+    return int(pytest.main([*PYTEST, *tests], plugins=[plugin]))
+
+
+def run(jobs, workers, done):
+    """Run jobs (deque of dicts) in forked children, `workers` at a time.
+
+    done(job, outcome, seconds) is called with outcome "pass", "fail" or
+    "timeout" and returns further jobs, which run next.
+    """
+    running = {}
+    while jobs or running:
+        while jobs and len(running) < workers:
+            job = jobs.popleft()
+            pid = os.fork()
+            if pid == 0:
+                code = 3
+                try:
+                    code = _child(
+                        job.get("module"),
+                        job["source"],
+                        job["tests"],
+                        job["torch"],
+                        job.get("record"),
+                    )
+                finally:
+                    os._exit(code)
+            running[pid] = (job, time.monotonic())
+        pid, status, usage = os.wait4(-1, os.WNOHANG)
+        now = time.monotonic()
+        if pid == 0:
+            for pid, (job, start) in running.items():
+                if now - start > job["timeout"] and not job.get("killed"):
+                    job["killed"] = True
+                    os.killpg(pid, signal.SIGKILL)
+            time.sleep(0.005)
+            continue
+        job, start = running.pop(pid)
+        code = os.waitstatus_to_exitcode(status)
+        if job.get("killed"):
+            outcome = "timeout"
+        else:  # pytest exits with 5 when no test was collected
+            outcome = "pass" if code in (0, 5) else "fail"
+        job["cpu"] = usage.ru_utime + usage.ru_stime
+        jobs.extendleft(reversed(done(job, outcome, now - start)))
+
+
+def baseline(units, workers):
+    """{(tests, torch): seconds} of the unmutated tests; exit on a failure.
+
+    Also fills DURATIONS, so that mutants meet the quickest tests first.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs = deque(
+            {
+                "source": None,
+                "tests": list(tests),
+                "torch": torch,
+                "timeout": 600,
+                "record": f"{tmp}/{i}.json",
+            }
+            for i, (tests, torch) in enumerate(units)
+        )
+        seconds = {}
+
+        def done(job, outcome, took):
+            if outcome != "pass":
+                print(
+                    f"fail unmutated: {' '.join(job['tests'])}",
+                    file=sys.stderr,
+                )
+                sys.exit(2)
+            seconds[tuple(job["tests"]), job["torch"]] = took
+            data = json.loads(Path(job["record"]).read_text())
+            for nodeid, t in data["took"].items():
+                DURATIONS[nodeid] = max(t, DURATIONS.get(nodeid, 0.0))
+            modules.update(data["modules"])
+            return []
+
+        modules = set()
+        run(jobs, workers, done)
+    # Import here, once, what every child would otherwise import (and
+    # compile, without .pyc files) again: a fork inherits it.
+    for name in sorted(modules - set(sys.modules)):
+        try:
+            importlib.import_module(name)
+        except Exception:  # some modules only import from their package
+            pass
+    return seconds
+
+
+def rounds_for(module, others):
+    """[(tests, torch)]: own tests, then importers', then those with torch."""
+    own = [f for f in [test_file(module)] if f]
+    files = own + [test_file(m) for m in others if test_file(m)]
+    rounds = [(tuple(own), False), (tuple(files[len(own) :]), False)]
+    if importlib.util.find_spec("torch"):
+        rounds.append((tuple(n for f in files for n in torch_tests(f)), True))
+    return [(tests, torch) for tests, torch in rounds if tests]
+
+
+def torch_tests(path):
+    """Node ids of the test functions in path that skip without torch."""
+    text = Path(path).read_text(encoding="utf-8")
+    return [
+        f"{path}::{node.name}"
+        for node in ast.parse(text).body
+        if isinstance(node, ast.FunctionDef)
+        and NEEDS_TORCH in ast.get_source_segment(text, node)
+    ]
+
+
+def test_mutants(mutants, workers, timeout):
+    """Set each mutant's status by running the test rounds on it.
+
+    All rounds without torch come first; torch is imported only after
+    them, for the survivors, since forking a process that holds torch
+    doubles the cost of every child.
+    """
+    every = [p.stem for p in REF.glob("*.py") if p.stem not in SKIP]
+    others = importers(every)
+    rounds = {m: rounds_for(m, others[m]) for m in {x.module for x in mutants}}
+    finished = set()
+    for torch in (False, True):
+        todo = [m for m in mutants if m.status == "survived"]
+        mine = {m: [r for r in rounds[m] if r[1] == torch] for m in rounds}
+        todo = [m for m in todo if mine[m.module]]
+        if not todo:
+            continue
+        if torch:
+            import torch  # noqa: F401  (once here rather than in each child)
+        units = {r for m in todo for r in mine[m.module]}
+        seconds = baseline(sorted(units), workers)
+
+        def make_job(mutant, i, mine=mine, seconds=seconds):
+            tests, torch = mine[mutant.module][i]
+            return {
+                "mutant": mutant,
+                "round": i,
+                "source": mutant.source,
+                "module": mutant.module,
+                "tests": list(tests),
+                "torch": torch,
+                "timeout": timeout + 5 * seconds[tests, torch],
+            }
+
+        def done(job, outcome, took, mine=mine, make_job=make_job):
+            mutant, i = job["mutant"], job["round"]
+            mutant.cpu += job["cpu"]
+            if outcome == "pass" and i + 1 < len(mine[mutant.module]):
+                return [make_job(mutant, i + 1)]
+            mutant.status = {"pass": "survived", "fail": "killed"}.get(
+                outcome, outcome
+            )
+            finished.add(id(mutant))
+            if sys.stderr.isatty():
+                print(
+                    f"\r{len(finished)} mutants tested",
+                    end="",
+                    file=sys.stderr,
+                )
+            return []
+
+        run(deque(make_job(m, 0) for m in todo), workers, done)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+
+
+# --- the report --------------------------------------------------------------
+
+
+def load_equivalent():
+    """{key: reason} from the list of accepted equivalent mutants."""
+    if not EQUIVALENT.exists():
+        return {}
+    entries = {}
+    for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _, why = line.partition("  # ")
+            entries[key.strip()] = why.strip()
+    return entries
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--module",
+        action="append",
+        metavar="NAME",
+        help="only this module of src/ref (repeatable)",
+    )
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list the mutation sites, run nothing",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count(),
+        help="test runs at a time (default: the number of CPUs)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        help="seconds a test run may take on top of 5 times its "
+        "unmutated time (default 20)",
+    )
+    args = parser.parse_args(argv)
+    every = sorted(p.stem for p in REF.glob("*.py") if p.stem not in SKIP)
+    modules = args.module or every
+    if unknown := set(modules) - set(every):
+        parser.error(f"no module {', '.join(sorted(unknown))} in src/ref")
+    mutants = [m for module in modules for m in mutants_of(module)]
+    used = used_by_pages(every)
+    if args.list:
+        for m in mutants:
+            print(m, "(used)" if (m.module, m.function) in used else "")
+        print(f"{len(mutants)} mutants in {len(modules)} modules")
+        return 0
+    start = time.monotonic()
+    test_mutants(mutants, args.jobs, args.timeout)
+    equivalent = load_equivalent()
+    for m in mutants:
+        if m.status == "survived" and m.key in equivalent:
+            m.status = "equivalent"
+    columns = ("mutants", "killed", "timeout", "equivalent", "survived")
+    print(f"{'module':<16}" + "".join(f"{c:>11}" for c in columns))
+    totals = dict.fromkeys(columns, 0)
+    for module in modules:
+        mine = [m for m in mutants if m.module == module]
+        row = {"mutants": len(mine)} | {
+            c: sum(m.status == c for m in mine) for c in columns[1:]
+        }
+        totals = {c: totals[c] + row[c] for c in columns}
+        print(f"{module:<16}" + "".join(f"{row[c]:>11}" for c in columns))
+    print(f"{'total':<16}" + "".join(f"{totals[c]:>11}" for c in columns))
+    scored = totals["mutants"] - totals["equivalent"]
+    rate = (totals["killed"] + totals["timeout"]) / max(scored, 1)
+    cpu = sum(m.cpu for m in mutants)
+    print(
+        f"kill rate {rate:.1%} of {scored} non-equivalent mutants; "
+        f"{time.monotonic() - start:.0f} s with {args.jobs} workers, "
+        f"{cpu:.0f} s CPU in tests"
+    )
+    survivors = [m for m in mutants if m.status == "survived"]
+    failing = [m for m in survivors if (m.module, m.function) in used]
+    for title, group in (
+        ("survivors in functions the pages use", failing),
+        ("survivors elsewhere", [m for m in survivors if m not in failing]),
+        (
+            "equivalent (accepted)",
+            [m for m in mutants if m.status == "equivalent"],
+        ),
+    ):
+        if group:
+            print(f"\n{title}:")
+            for m in group:
+                why = equivalent.get(m.key)
+                print(f"{m}  # {why}" if why else m)
+    keys = {m.key for m in mutants}
+    stale = [
+        k for k in equivalent if k.split(":")[0] in modules and k not in keys
+    ]
+    for key in stale:
+        print(f"warning: {EQUIVALENT.name}: no such mutant: {key}")
+    return 1 if failing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
