@@ -1,13 +1,20 @@
 """MkDocs hook: draw every figure from `ref` while the site is built.
 
-Figures are defined in `src/sitefigures` and rendered to SVG in memory,
-one per colour scheme, then added to the build as generated files, so
-nothing is written into docs/ and no image is ever stale.
+Figures are defined in `src/sitefigures` and rendered to SVG, one per
+colour scheme, then added to the build as generated files, so nothing is
+written into docs/ and no image is ever stale.
+
+Rendering all of them takes seconds, so the SVGs are kept in the build
+cache (`sitecache`), keyed by a hash of everything they are drawn from:
+the code of `ref` and of `sitefigures`, this hook, and the library
+versions.
 """
 
 import io
 
 from mkdocs.structure.files import File
+
+from sitecache import cached, folder
 
 
 def _render(fig):
@@ -26,9 +33,13 @@ def on_files(files, config, **_):
     from sitefigures import all_figures
     from sitefigures.style import STYLES
 
+    cache = folder("figures", "src/sitefigures", "hooks/figures.py")
     for name, draw in sorted(all_figures().items()):
         for style in STYLES:
+            svg = cached(
+                cache / f"{name}-{style.name}.svg",
+                lambda draw=draw, style=style: _render(draw(style)),
+            )
             uri = f"figures/{name}-{style.name}.svg"
-            svg = _render(draw(style))
             files.append(File.generated(config, uri, content=svg))
     return files

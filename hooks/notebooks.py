@@ -3,10 +3,12 @@
 - Every page under lessons/, topics/ and chapters/ that has code gets a
   notebook made from its own Markdown (`sitenotebooks.page_to_notebook`),
   served at notebooks/<page>.ipynb, and a download button at its top.
-- Every lab, docs/labs/<name>.py in percent format, is run on every build
-  (`sitenotebooks.lab_notebook`, in this process: no kernel to start) and
-  handed to mkdocs-jupyter as labs/<name>.ipynb to render. A lab that
-  raises fails the build with its cell and line.
+- Every lab, docs/labs/<name>.py in percent format, is run in this process
+  (`sitenotebooks.lab_notebook`: no kernel to start) and handed to
+  mkdocs-jupyter as labs/<name>.ipynb to render. A lab that raises fails
+  the build with its cell and line. The executed notebook is kept in the
+  build cache (`sitecache`) under a hash of the lab, of `ref` and of the
+  runner, so it is run again whenever any of them changes.
 """
 
 import posixpath
@@ -19,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from sitecache import cached, folder
 from sitenotebooks import LabError, lab_notebook, page_to_notebook
 
 SECTIONS = ("lessons/", "topics/", "chapters/")
@@ -51,20 +54,27 @@ def on_files(files, config, **_):
 
 
 def _run_lab(file, config):
-    try:
-        nb = lab_notebook(file.abs_src_path)
-    except LabError as exc:
-        raise PluginError(f"docs/{file.src_uri}: {exc}") from None
+    name = Path(file.src_uri).with_suffix(".ipynb").name
+    lab = f"docs/{file.src_uri}"
+    cache = folder(f"labs/{Path(name).stem}", lab, "src/sitenotebooks")
+    text = cached(cache / name, lambda: _executed(file)).decode("utf-8")
     out_dir = Path(tempfile.mkdtemp(prefix="labs-"))
     (out_dir / "labs").mkdir()
-    name = Path(file.src_uri).with_suffix(".ipynb").name
-    (out_dir / "labs" / name).write_text(nbformat.writes(nb), encoding="utf-8")
+    (out_dir / "labs" / name).write_text(text, encoding="utf-8")
     return File(
         f"labs/{name}",
         str(out_dir),
         config["site_dir"],
         config["use_directory_urls"],
     )
+
+
+def _executed(file):
+    try:
+        nb = lab_notebook(file.abs_src_path)
+    except LabError as exc:
+        raise PluginError(f"docs/{file.src_uri}: {exc}") from None
+    return nbformat.writes(nb).encode("utf-8")
 
 
 def on_page_markdown(markdown, page, **_):
