@@ -62,8 +62,8 @@ test: $(STAMP)  ## run the whole suite: ref, docs checks, build, browser
 test-fast: $(STAMP)  ## the quick loop: no browser, no site build, no kernel
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
-check: $(STAMP)  ## check one page: make check PAGE=docs/lessons/l01.md
-	$(BIN)/python -m pytest -p no:randomly -q $(PAGE)
+check: $(STAMP)  ## check one page fast: make check PAGE=docs/lessons/l03-layers.md
+	$(BIN)/python -m doccheck $(PAGE)
 
 docs-update: $(STAMP)  ## rewrite output blocks and numbers from the code
 	$(BIN)/python -m pytest -p no:randomly -q --docs-update docs includes || true

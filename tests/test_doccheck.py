@@ -444,3 +444,22 @@ def test_given_ratchet(tmp_path, accepted, given, expected):
         assert problems == []
     else:
         assert expected in only_problem(Result("p.md", problems)).message
+
+
+# --- the command line (make check) ---
+
+
+def test_command_line_reports_file_line_and_census(tmp_path, capsys):
+    from doccheck.__main__ import main
+
+    page = tmp_path / "page.md"
+    page.write_text(
+        f"{FENCE}python\nx = 0.25\n{FENCE}\n\nA quarter is 0.26<!--= x -->.\n"
+    )
+    assert main([str(page)]) == 1
+    out = capsys.readouterr().out
+    assert f"{page.as_posix()}:5: page shows 0.26" in out
+    assert "FAILED: 1/1 fences run, 0 outputs and 1 numbers checked" in out
+    assert main(["--update", str(page)]) == 0
+    assert "0.25<!--= x -->" in page.read_text()
+    assert main([str(tmp_path / "missing.md")]) == 1
