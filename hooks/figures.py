@@ -22,8 +22,9 @@ def _render(fig):
 
     buf = io.BytesIO()
     # A fixed salt makes the SVG's element ids, and so the file, the same
-    # on every build.
-    with plt.rc_context({"svg.hashsalt": "ref"}):
+    # on every build. Text is drawn as paths (matplotlib's default), so a
+    # figure looks the same without any font on the reader's machine.
+    with plt.rc_context({"svg.hashsalt": "ref", "svg.fonttype": "path"}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     return buf.getvalue()

@@ -35,8 +35,6 @@ def figure(style, ncols=1, width=6.4, height=3.6):
         "grid.color": style.grid,
         "axes.prop_cycle": matplotlib.cycler(color=SERIES),
         "font.size": 10,
-        "svg.fonttype": "none",
-        "svg.hashsalt": "ref",
         "legend.frameon": False,
     }
     with plt.rc_context(rc):
