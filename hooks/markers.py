@@ -20,9 +20,7 @@ def on_page_markdown(markdown, page, **_):
         parsed = parse(path, markdown)
     except PageError as exc:
         raise PluginError(f"{path}:{exc.line}: {exc.message}") from None
-    for marker in sorted(parsed.markers, key=lambda m: m.start, reverse=True):
-        markdown = markdown[: marker.start] + markdown[marker.end :]
-    return markdown
+    return parsed.without_markers()
 
 
 # Text included with pymdownx.snippets (CONTRIBUTING.md into

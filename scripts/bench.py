@@ -49,13 +49,13 @@ def wall(cmd, repeat):
 def checker_overhead():
     """(seconds to check all pages, seconds to only run their code)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from doccheck.mutate import default_pages
+    from doccheck import all_pages
     from doccheck.page import parse
     from doccheck.run import check_page
 
     pages = [
         (p.relative_to(ROOT).as_posix(), p.read_text("utf-8"))
-        for p in default_pages(ROOT)
+        for p in all_pages(ROOT)
     ]
     for rel, text in pages:  # import everything the pages use (torch...)
         check_page(rel, text)  # once, so neither timing pays for it

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from doccheck.mutate import _number_variants, default_pages, mutate_page
+from doccheck import all_pages
+from doccheck.mutate import _number_variants, mutate_page
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = default_pages(ROOT)
+PAGES = all_pages(ROOT)
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from doccheck import all_pages
 from doccheck import page as pagemod
 from doccheck.run import check_page
 
@@ -162,20 +163,12 @@ def mutate_page(path, text):
     return report
 
 
-def default_pages(root):
-    pages = sorted((root / "docs").rglob("*.md"))
-    pages = [p for p in pages if "assets" not in p.parts]
-    pages += sorted((root / "includes").glob("*.md"))
-    pages.append(root / "CONTRIBUTING.md")
-    return [p for p in pages if p.exists()]
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("pages", nargs="*", type=Path)
     args = parser.parse_args(argv)
     root = Path.cwd()
-    pages = args.pages or default_pages(root)
+    pages = args.pages or all_pages(root)
     total = caught = 0
     failed = False
     print(f"{'page':<44}{'mutants':>9}{'caught':>9}{'rate':>9}")

@@ -82,8 +82,17 @@ class Page:
     markers: list
     errors: list  # (line, message) found while parsing
 
-    def line_of(self, offset):
-        return self.text.count("\n", 0, offset) + 1
+    lines: "_LineIndex"  # line <-> offset lookups for `text`
+    body_start: int  # offset where the text after the front matter begins
+
+    def without_markers(self):
+        """The text with every checker marker removed."""
+        out, pos = [], 0
+        for marker in sorted(self.markers, key=lambda m: m.start):
+            out.append(self.text[pos : marker.start])
+            pos = marker.end
+        out.append(self.text[pos:])
+        return "".join(out)
 
 
 class PageError(Exception):
@@ -200,7 +209,9 @@ def parse(path, text):
             Number(prose[start : m.end()], start, m.end(), lines.line(start))
         )
 
-    page = Page(path, text, meta, fences, numbers, markers, errors)
+    page = Page(
+        path, text, meta, fences, numbers, markers, errors, lines, body_start
+    )
     _attach(page, prose)
     return page
 

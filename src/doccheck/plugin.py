@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from doccheck import is_page
 from doccheck.run import Problem, check_page, format_problems
 
 CENSUS_KEY = "doccheck-census"
-PAGE_DIRS = ("docs", "includes")
-PAGE_FILES = ("CONTRIBUTING.md",)  # included into the site by a snippet
 #: Accepted count of given (not computed) numbers per page: a ratchet.
 GIVEN_FILE = "tests/given_numbers.toml"
 
@@ -50,11 +49,7 @@ def pytest_collect_file(file_path, parent):
         rel = file_path.relative_to(root)
     except ValueError:
         return kept
-    if (
-        rel.parts[0] in PAGE_DIRS
-        and "assets" not in rel.parts
-        or rel.as_posix() in PAGE_FILES
-    ):
+    if is_page(rel):
         kept.append(PageFile.from_parent(parent, path=file_path))
     return kept
 

@@ -190,7 +190,7 @@ def _compare_runs(page, runs, result, edits):
             result.problems.append(run.problem)
             continue
         census.executed += 1
-        scopes.append((_line_end(page.text, fence.end), run.namespace))
+        scopes.append((page.lines.offset(fence.end + 1), run.namespace))
         following = fences[i + 1] if i + 1 < len(fences) else None
         if (
             following is not None
@@ -217,17 +217,6 @@ def _compare_runs(page, runs, result, edits):
             )
         )
     return scopes
-
-
-def _line_end(text, line):
-    """Offset just past the end of 1-based `line`."""
-    offset = 0
-    for _ in range(line):
-        nl = text.find("\n", offset)
-        if nl < 0:
-            return len(text)
-        offset = nl + 1
-    return offset
 
 
 def _exec(page, fence, namespace, out):

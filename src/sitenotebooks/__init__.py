@@ -38,16 +38,15 @@ SNIPPET = re.compile(r'^\s*-{1,3}8<-{1,3}\s+"([^"]+)"\s*$')
 
 def page_to_notebook(path, text):
     """A notebook with the page's prose, code and checked outputs."""
-    page = parse(path, text)
+    page = parse(path, parse(path, text).without_markers())
+    text = page.text
     cells = []
-    lines = text.splitlines(keepends=True)
-    markers = sorted(page.markers, key=lambda m: m.start)
-    pos = _body_start(text, page)
+    pos = page.body_start
     skip_output = False
     for fence in page.fences:
-        start = _offset(lines, fence.start - 1)
-        end = _offset(lines, fence.end)
-        prose = _strip_markers(text, pos, start, markers)
+        start = page.lines.offset(fence.start)
+        end = page.lines.offset(fence.end + 1)
+        prose = text[pos:start]
         if fence.is_output and skip_output:
             cells[-1].outputs = [
                 v4.new_output("stream", name="stdout", text=fence.body)
@@ -65,7 +64,7 @@ def page_to_notebook(path, text):
             _add_markdown(cells, f"```{lang}\n{body}```\n")
             skip_output = False
         pos = end
-    _add_markdown(cells, _strip_markers(text, pos, len(text), markers))
+    _add_markdown(cells, text[pos:])
     nb = v4.new_notebook(cells=_numbered(cells))
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata["language_info"] = {"name": "python"}
@@ -78,26 +77,6 @@ def _numbered(cells):
     for i, cell in enumerate(cells):
         cell.id = f"cell-{i + 1}"
     return cells
-
-
-def _body_start(text, page):
-    if not text.startswith("---\n"):
-        return 0
-    return text.find("\n---\n", 4) + 5
-
-
-def _offset(lines, n):
-    return sum(len(ln) for ln in lines[:n])
-
-
-def _strip_markers(text, start, end, markers):
-    out, pos = [], start
-    for m in markers:
-        if start <= m.start < end:
-            out.append(text[pos : m.start])
-            pos = m.end
-    out.append(text[pos:end])
-    return "".join(out)
 
 
 def _add_markdown(cells, prose):
