@@ -63,3 +63,13 @@ def test_bad_inputs():
         log_log_slope([1.0, 10.0], [1.0, 0.0])
     with pytest.raises(ValueError, match="params must be a positive"):
         tokens_per_parameter(1e9, 0)
+
+
+def test_kaplan_loss_is_one_at_n_c_and_a_power_law():
+    from ref.scaling import KAPLAN_ALPHA_N, KAPLAN_N_C, kaplan_loss
+
+    assert kaplan_loss(KAPLAN_N_C) == pytest.approx(1.0, rel=1e-12)
+    # A thousand times fewer parameters: loss times 1000**alpha_N.
+    assert kaplan_loss(KAPLAN_N_C / 1e3) == pytest.approx(
+        1e3**KAPLAN_ALPHA_N, rel=1e-12
+    )

@@ -12,6 +12,10 @@ from ref._checks import as_array, check_positive
 #: Given figures (not computed): training tokens and parameters.
 CHINCHILLA = {"tokens": 1.4e12, "params": 70e9}
 GPT3_TRAINING = {"tokens": 300e9, "params": 175e9}
+#: Kaplan et al. (2020), eq. (1.1): L(N) = (N_c / N)**alpha_N, with N the
+#: non-embedding parameters. Given figures of the paper, not computed.
+KAPLAN_ALPHA_N = 0.076
+KAPLAN_N_C = 8.8e13
 
 
 def power_law(N, a, alpha):
@@ -21,6 +25,11 @@ def power_law(N, a, alpha):
         raise ValueError(f"N must be positive, got {N}")
     check_positive("a", a)
     return (a * N ** (-alpha))[()]
+
+
+def kaplan_loss(N):
+    """L(N) = (N_c / N)**alpha_N = a N**(-alpha_N), with a = N_c**alpha_N."""
+    return power_law(N, KAPLAN_N_C**KAPLAN_ALPHA_N, KAPLAN_ALPHA_N)
 
 
 def log_log_slope(N, L):

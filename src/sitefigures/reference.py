@@ -1,6 +1,6 @@
 """Figures of the reference pages (glossary, seeing it whole).
 
-Both are drawn from `ref`: the scaling law from `ref.scaling.power_law`,
+Both are drawn from `ref`: the scaling law from `ref.scaling.kaplan_loss`,
 the cost landscape from `ref.backprop` on the AND data of lesson L9.
 """
 
@@ -8,21 +8,9 @@ import numpy as np
 
 from ref.backprop import cost, gradients, step
 from ref.neuron import TRUTH_TABLE_INPUTS
-from ref.scaling import power_law
+from ref.scaling import kaplan_loss
 from ref.training import AND_TARGETS
 from sitefigures.style import LIGHT, figure
-
-#: Kaplan et al. (2020), eq. (1.1): L(N) = (N_c / N)**alpha_N for model
-#: size, with N the non-embedding parameters. Given figures of the paper,
-#: not computed; the glossary shows the fitted slope that they imply.
-KAPLAN_ALPHA_N = 0.076
-KAPLAN_N_C = 8.8e13
-
-
-def kaplan_loss(N):
-    """L(N) = (N_c / N)**alpha_N = a N**(-alpha_N) with a = N_c**alpha_N."""
-    return power_law(N, KAPLAN_N_C**KAPLAN_ALPHA_N, KAPLAN_ALPHA_N)
-
 
 # --- glossary: a power law is a straight line on log-log axes ----------------
 
