@@ -1,16 +1,21 @@
 import numpy as np
 import pytest
 
-from ref.activations import softmax
+from ref.activations import sigmoid, softmax
 from ref.gradcheck import numerical_gradient
 from ref.losses import (
+    binary_cross_entropy,
     cross_entropy,
+    dpo_loss,
+    dpo_loss_grad,
     linear_step,
     log_softmax,
     mse,
     mse_prime,
     quadratic_cost,
     quadratic_cost_prime,
+    sigmoid_cross_entropy_grad,
+    sigmoid_mse_grad,
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
     sse,
@@ -104,6 +109,62 @@ def test_linear_step_goes_downhill_by_the_gradient():
     assert linear_step(w, x, y, 0.01) == pytest.approx(w - 0.01 * dC_dw)
 
 
+# --- a sigmoid output: squared error against cross-entropy -----------------
+
+
+@pytest.mark.parametrize("shape", [(1,), (3,), (2, 3)])
+def test_sigmoid_output_gradients_match_finite_differences(shape):
+    rng = np.random.default_rng(3)
+    z = 3 * rng.standard_normal(shape)
+    y = rng.integers(0, 2, size=shape).astype(float)
+    numeric = numerical_gradient(lambda v: mse(sigmoid(v), y), z)
+    # atol: a saturated output's gradient is ~1e-7, below the noise of
+    # the finite difference's rounding
+    np.testing.assert_allclose(
+        sigmoid_mse_grad(z, y), numeric, rtol=1e-6, atol=1e-9
+    )
+    numeric = numerical_gradient(
+        lambda v: binary_cross_entropy(sigmoid(v), y), z
+    )
+    np.testing.assert_allclose(
+        sigmoid_cross_entropy_grad(z, y), numeric, rtol=1e-6, atol=1e-9
+    )
+
+
+def test_saturated_wrong_output_learns_slowly_with_mse_only():
+    # Target 1, output sigmoid(-6) ~ 0.0025: as wrong as it gets.
+    wrong, unsure = np.array([-6.0]), np.array([0.0])
+    y = np.array([1.0])
+    # MSE: the confidently wrong output gets a smaller push than the
+    # undecided one, by the factor sigma'(-6) / sigma'(0) ~ 1/100.
+    assert abs(sigmoid_mse_grad(wrong, y)[0]) < (
+        abs(sigmoid_mse_grad(unsure, y)[0]) / 20
+    )
+    assert sigmoid_mse_grad(wrong, y)[0] == pytest.approx(
+        2 * (sigmoid(-6.0) - 1) * sigmoid(-6.0) * (1 - sigmoid(-6.0))
+    )
+    # Cross-entropy: the push is the error itself, almost -1.
+    assert sigmoid_cross_entropy_grad(wrong, y)[0] == pytest.approx(
+        sigmoid(-6.0) - 1
+    )
+    assert abs(sigmoid_cross_entropy_grad(wrong, y)[0]) > 0.99
+
+
+def test_binary_cross_entropy_known_values():
+    assert binary_cross_entropy([0.5], [1.0]) == pytest.approx(np.log(2))
+    assert binary_cross_entropy([0.9, 0.2], [1.0, 0.0]) == pytest.approx(
+        -(np.log(0.9) + np.log(0.8)) / 2
+    )
+    # it is the two-class cross-entropy
+    assert binary_cross_entropy([0.7], [1.0]) == pytest.approx(
+        cross_entropy([0.7, 0.3], [1.0, 0.0])
+    )
+    with pytest.raises(ValueError, match=r"a must lie strictly in \(0, 1\)"):
+        binary_cross_entropy([1.0], [1.0])
+    with pytest.raises(ValueError, match=r"y must lie in \[0, 1\]"):
+        binary_cross_entropy([0.5], [2.0])
+
+
 # --- cross-entropy -----------------------------------------------------------
 
 
@@ -146,6 +207,58 @@ def test_softmax_cross_entropy_grad_is_p_minus_y(shape):
     np.testing.assert_allclose(grad, (softmax(z) - y) / m)
     numeric = numerical_gradient(lambda v: softmax_cross_entropy(v, y), z)
     np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-10)
+
+
+# --- preferences (DPO) -------------------------------------------------------
+
+
+def test_dpo_loss_starts_at_log_two():
+    # Policy equal to the reference: margin 0, loss -log(1/2).
+    assert dpo_loss(-5.0, -7.0, -5.0, -7.0) == pytest.approx(np.log(2))
+
+
+def test_dpo_loss_only_sees_the_change_from_the_reference():
+    # Raising the chosen answer's log-probability by 2 relative to the
+    # reference and lowering the rejected one by 2: margin 0.1 * 4.
+    loss = dpo_loss(-3.0, -9.0, -5.0, -7.0, beta=0.1)
+    assert loss == pytest.approx(-np.log(sigmoid(0.4)))
+    # the same changes from another starting point give the same loss
+    assert dpo_loss(-18.0, -4.0, -20.0, -2.0, beta=0.1) == pytest.approx(loss)
+    # the other way round the loss is larger than log 2
+    assert dpo_loss(-7.0, -5.0, -5.0, -7.0, beta=0.1) > np.log(2)
+
+
+def test_dpo_loss_is_cross_entropy_of_the_implicit_preference():
+    # Bradley-Terry with rewards beta * log(pi / ref): P(chosen wins).
+    lw, ll, rw, rl, beta = -4.0, -6.5, -5.0, -6.0, 0.5
+    p_win = sigmoid(beta * ((lw - rw) - (ll - rl)))
+    assert dpo_loss(lw, ll, rw, rl, beta) == pytest.approx(
+        binary_cross_entropy([p_win], [1.0])
+    )
+
+
+@pytest.mark.parametrize("shape", [(), (4,)])
+def test_dpo_loss_grad_matches_finite_differences(shape):
+    rng = np.random.default_rng(5)
+    lw, ll, rw, rl = 3 * rng.standard_normal((4, *shape)) - 10
+    g_w, g_l = dpo_loss_grad(lw, ll, rw, rl, beta=0.3)
+    num_w = numerical_gradient(lambda v: dpo_loss(v, ll, rw, rl, 0.3), lw)
+    num_l = numerical_gradient(lambda v: dpo_loss(lw, v, rw, rl, 0.3), ll)
+    np.testing.assert_allclose(g_w, num_w, rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(g_l, num_l, rtol=1e-6, atol=1e-10)
+    assert np.all(g_w < 0) and np.all(g_l > 0)
+
+
+def test_dpo_loss_survives_huge_margins():
+    assert dpo_loss(0.0, -1e4, 0.0, 0.0, beta=1.0) == pytest.approx(0.0)
+    assert dpo_loss(-1e4, 0.0, 0.0, 0.0, beta=1.0) == pytest.approx(1e4)
+
+
+def test_dpo_bad_inputs():
+    with pytest.raises(ValueError, match="ref_rejected must have the shape"):
+        dpo_loss([0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0])
+    with pytest.raises(ValueError, match="beta must be a positive number"):
+        dpo_loss(0.0, 0.0, 0.0, 0.0, beta=0.0)
 
 
 # --- errors ------------------------------------------------------------------

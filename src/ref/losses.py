@@ -8,7 +8,7 @@ gradient of its loss with respect to the predictions (or the logits z).
 import numpy as np
 
 from ref._checks import as_array, check_positive
-from ref.activations import softmax
+from ref.activations import sigmoid, sigmoid_prime, softmax
 
 
 def _pair(y_hat, y, names=("y_hat", "y")):
@@ -87,6 +87,43 @@ def linear_step(w, x, y, eta, cost_prime=mse_prime):
     return float(w - eta * np.sum(cost_prime(y_hat, y) * x))
 
 
+# --- a sigmoid output: squared error against cross-entropy -----------------
+
+
+def sigmoid_mse_grad(z, y):
+    """dL/dz_i = 2 (a_i - y_i) sigma'(z_i) / n, L = MSE(sigmoid(z), y).
+
+    The factor sigma'(z) is at most 1/4 and nearly 0 where the sigmoid
+    saturates, so a confidently wrong output learns slowly.
+    """
+    z, y = _pair(z, y, names=("z", "y"))
+    return 2.0 * (sigmoid(z) - y) * sigmoid_prime(z) / z.size
+
+
+def binary_cross_entropy(a, y):
+    """L = -(1/n) sum_i [y_i log a_i + (1 - y_i) log(1 - a_i)], a in (0, 1).
+
+    Cross-entropy for one yes/no output per entry: -log a_i when
+    y_i = 1, -log(1 - a_i) when y_i = 0.
+    """
+    a, y = _pair(a, y, names=("a", "y"))
+    if np.any((y < 0) | (y > 1)):
+        raise ValueError(f"y must lie in [0, 1], got {y}")
+    if np.any((a <= 0) | (a >= 1)):
+        raise ValueError(f"a must lie strictly in (0, 1), got {a}")
+    return float(-np.mean(y * np.log(a) + (1 - y) * np.log(1 - a)))
+
+
+def sigmoid_cross_entropy_grad(z, y):
+    """dL/dz_i = (sigmoid(z_i) - y_i) / n, L = binary_cross_entropy.
+
+    The sigma'(z) of the chain rule cancels against the 1/a of the log,
+    so the gradient is as large as the error, saturated or not.
+    """
+    z, y = _pair(z, y, names=("z", "y"))
+    return (sigmoid(z) - y) / z.size
+
+
 # --- cross-entropy -----------------------------------------------------------
 
 
@@ -144,3 +181,56 @@ def softmax_cross_entropy_grad(z, y):
     z, y = _distributions(z, y, names=("z", "y"))
     m = z.shape[0] if z.ndim == 2 else 1
     return (softmax(z) - y) / m
+
+
+# --- preferences (DPO) -------------------------------------------------------
+
+
+def _dpo_margin(logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta):
+    """beta [(log pi_w - log ref_w) - (log pi_l - log ref_l)], checked."""
+    names = ("logp_chosen", "logp_rejected", "ref_chosen", "ref_rejected")
+    values = (logp_chosen, logp_rejected, ref_chosen, ref_rejected)
+    arrays = [
+        as_array(name, value)
+        for name, value in zip(names, values, strict=True)
+    ]
+    for name, array in zip(names[1:], arrays[1:], strict=True):
+        if array.shape != arrays[0].shape:
+            raise ValueError(
+                f"{name} must have the shape of logp_chosen, "
+                f"{arrays[0].shape}, got shape {array.shape}"
+            )
+    check_positive("beta", beta)
+    lw, ll, rw, rl = arrays
+    return beta * ((lw - rw) - (ll - rl))
+
+
+def dpo_loss(logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta=0.1):
+    """L = -log sigmoid(beta [(lp_w - ref_w) - (lp_l - ref_l)]), lp = log pi.
+
+    Direct preference optimisation (Rafailov et al.): for each prompt,
+    log pi_w and log pi_l are the log-probabilities the model being
+    trained gives to the chosen and the rejected answer, ref_* those of a
+    frozen reference model. Averaged over pairs. Computed as
+    log(1 + exp(-margin)), which never overflows.
+    """
+    margin = _dpo_margin(
+        logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta
+    )
+    return float(np.mean(np.logaddexp(0.0, -margin)))
+
+
+def dpo_loss_grad(
+    logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta=0.1
+):
+    """(dL/dlp_w, dL/dlp_l) = (-beta s, beta s) / n, s = sigmoid(-margin).
+
+    lp = log pi, margin as in `dpo_loss`. s is near 1 while the model
+    still prefers the rejected answer (more than the reference does) and
+    near 0 once it prefers the chosen one.
+    """
+    margin = _dpo_margin(
+        logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta
+    )
+    s = sigmoid(-margin) / margin.size
+    return -beta * s, beta * s

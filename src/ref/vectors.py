@@ -2,8 +2,14 @@
 
 Words used in similar contexts get nearby vectors, and some directions
 carry a concept: in the toy vectors below, king - man + woman lands
-exactly on queen.
+exactly on queen. The second half learns vectors from text: count which
+words occur near which (`cooccurrence`), then keep the strongest
+directions of that table (`svd_vectors`). `one_hot` shows that an
+embedding lookup is a matrix product, and `random_cosines` that random
+directions in many dimensions are nearly orthogonal.
 """
+
+from importlib.resources import files
 
 import numpy as np
 
@@ -66,3 +72,105 @@ def solve_analogy(a, b, c, vectors=EXAMPLE):
             raise ValueError(f"{name} = {word!r} is not in vectors")
     v = analogy(vectors[a], vectors[b], vectors[c])
     return nearest(v, vectors, exclude=(a, b, c))
+
+
+# --- vectors learned from co-occurrence ------------------------------------
+
+
+def load_corpus():
+    """The shipped corpus `ref/data/corpus.txt` as a list of sentences.
+
+    Each sentence is a list of lower-case words. The text was written by
+    hand for the lesson: a few hundred words of simple sentences, one per
+    line; lines starting with # are comments.
+    """
+    text = files("ref").joinpath("data/corpus.txt").read_text("utf-8")
+    return [
+        line.lower().split()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def cooccurrence(sentences, window=2):
+    """C[i, j] = number of times word j occurs within `window` of word i.
+
+    Counts stay inside a sentence. Returns (words, C): the sorted
+    vocabulary and the symmetric (V, V) count matrix, rows and columns
+    in the order of `words`.
+    """
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ValueError(f"window must be a positive int, got {window!r}")
+    sentences = [list(s) for s in sentences]
+    words = sorted({w for s in sentences for w in s})
+    if not words:
+        raise ValueError("sentences must hold at least one word")
+    index = {w: i for i, w in enumerate(words)}
+    C = np.zeros((len(words), len(words)))
+    for s in sentences:
+        for i, w in enumerate(s):
+            for j in range(max(0, i - window), min(len(s), i + window + 1)):
+                if j != i:
+                    C[index[w], index[s[j]]] += 1
+    return words, C
+
+
+def svd_vectors(M, k):
+    """W = U_k diag(s_k): row i is word i's k-dim vector, M = U diag(s) V^T.
+
+    The k largest singular values keep the best rank-k approximation of
+    M (Eckart-Young), so words whose rows of M are alike get nearby rows
+    of W.
+    """
+    M = as_array("M", M, ndim=2)
+    if (
+        isinstance(k, bool)
+        or not isinstance(k, int)
+        or not (1 <= k <= min(M.shape))
+    ):
+        raise ValueError(
+            f"k must be an int in [1, {min(M.shape)}] for M of shape "
+            f"{M.shape}, got {k!r}"
+        )
+    U, s, _ = np.linalg.svd(M)
+    return U[:, :k] * s[:k]
+
+
+def one_hot(i, n):
+    """e_i: the length-n vector with a 1 at index i and 0 elsewhere.
+
+    e_i @ W_E is row i of W_E: an embedding lookup is this product.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    if (
+        isinstance(i, bool)
+        or not isinstance(i, (int, np.integer))
+        or not (0 <= i < n)
+    ):
+        raise ValueError(f"i must be an int in [0, {n - 1}], got {i!r}")
+    e = np.zeros(n)
+    e[i] = 1.0
+    return e
+
+
+# --- random directions -------------------------------------------------------
+
+
+def random_cosines(d, n_pairs, rng):
+    """cos(u, v) for n_pairs pairs of random normal vectors in d dimensions.
+
+    Their mean is 0 and their standard deviation 1/sqrt(d): in many
+    dimensions two random directions are nearly orthogonal.
+    """
+    for name, value in (("d", d), ("n_pairs", n_pairs)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy Generator, got {type(rng).__name__}"
+        )
+    u = rng.standard_normal((n_pairs, d))
+    v = rng.standard_normal((n_pairs, d))
+    dots = np.einsum("ij,ij->i", u, v)
+    return dots / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
