@@ -14,10 +14,12 @@ from ref.init import (
     he_variance,
     init_params,
     kaiming_uniform_bound,
+    layer_moments,
     normal_with_std,
     pytorch_linear_default,
     pytorch_linear_variance,
     regression_task,
+    relu_gaussian_moments,
     saturated_fraction,
     symmetric_xor,
     xavier_normal,
@@ -75,6 +77,19 @@ def test_pytorch_default_stays_inside_its_bound():
     assert np.max(np.abs(W)) > 0.99 / 20
 
 
+def test_relu_halves_the_second_moment_not_the_variance():
+    z = 1.5 * np.random.default_rng(0).standard_normal(1_000_000)
+    a = relu(z)
+    mean_sq, var = relu_gaussian_moments(1.5**2)
+    assert mean_sq == 1.5**2 / 2
+    assert np.mean(a**2) == pytest.approx(mean_sq, rel=0.01)
+    assert np.var(a) == pytest.approx(var, rel=0.01)
+    assert var / 1.5**2 == pytest.approx(0.5 - 1 / (2 * math.pi))
+    assert var < 0.7 * mean_sq  # Var(a) = E[a^2] - E[a]^2, E[a] > 0
+    with pytest.raises(ValueError, match="var_z must be a positive number"):
+        relu_gaussian_moments(0.0)
+
+
 def test_bad_fans():
     with pytest.raises(ValueError, match="fan_in must be a positive integer"):
         he_variance(0)
@@ -89,6 +104,27 @@ def test_he_keeps_relu_activations_steady():
     v = activation_variances(he_normal, relu, rng())
     assert v.shape == (10,)
     assert np.all((v > v[0] / 3) & (v < 3 * v[0]))  # no trend
+
+
+def test_var_z_follows_the_second_moment_not_the_variance():
+    var_z, mean_sq, var_a = layer_moments(he_normal, relu, rng())
+    assert var_z.shape == mean_sq.shape == var_a.shape == (10,)
+    # He: Var(z_{l+1}) = 256 (2 / 256) E[a_l^2], up to finite-width noise
+    np.testing.assert_allclose(var_z[1:] / (2 * mean_sq[:-1]), 1, rtol=0.1)
+    # with Var(a_l) in its place the prediction is about a third too small
+    assert np.all(var_z[1:] / (2 * var_a[:-1]) > 1.3)
+    # layer 1: x ~ N(0, 1), so Var(z) = 2, E[a^2] = 1, Var(a) = 1 - 1/pi
+    assert var_z[0] == pytest.approx(2, rel=0.03)
+    np.testing.assert_allclose(
+        [mean_sq[0], var_a[0]], relu_gaussian_moments(var_z[0]), rtol=0.03
+    )
+
+
+def test_activation_variances_are_the_last_moment():
+    np.testing.assert_array_equal(
+        activation_variances(he_normal, relu, rng()),
+        layer_moments(he_normal, relu, rng())[2],
+    )
 
 
 def test_xavier_keeps_tanh_alive():

@@ -6,10 +6,12 @@ from ref.optim import (
     adam,
     adamw,
     compare,
+    decoupled_decay,
     rosenbrock,
     rosenbrock_grad,
     run,
     sgd_momentum,
+    sgdw,
 )
 
 # --- hand-computed steps -----------------------------------------------------
@@ -42,6 +44,12 @@ def test_adam_weight_decay_adds_lambda_w_to_the_gradient():
     m, v = 0.9 * 0.07 + 0.1 * g, 0.999 * 0.001 * 0.7**2 + 0.001 * g**2
     m_hat, v_hat = m / (1 - 0.9**2), v / (1 - 0.999**2)
     assert w2 == pytest.approx(w1 - 0.1 * m_hat / (np.sqrt(v_hat) + 1e-8))
+
+
+def test_sgd_weight_decay_adds_lambda_w_to_the_gradient():
+    w1, s = sgd_momentum(2.0, 0.5, None, lr=0.1, weight_decay=0.1)
+    assert s["v"] == pytest.approx(0.7)  # g = 0.5 + 0.1 * 2.0
+    assert w1 == pytest.approx(2.0 - 0.1 * 0.7)
 
 
 def test_adamw_first_step_by_hand():
@@ -92,6 +100,70 @@ def test_adams_l2_is_divided_away_adamws_decay_is_not():
     assert final(adamw, 1e-4) == pytest.approx((1 - 1e-7) ** 100, rel=1e-12)
 
 
+def decoupled_then(step, w, grads, lam, **hyper):
+    """w after shrinking by (1 - lr lam), then a step, for each g."""
+    state = None
+    for g in grads:
+        w = decoupled_decay(w, hyper["lr"], lam)
+        w, state = step(w, g, state, **hyper)
+    return w
+
+
+def l2_inside(step, w, grads, lam, **hyper):
+    """w after steps whose gradient includes lam w (the L2 penalty)."""
+    state = None
+    for g in grads:
+        w, state = step(w, g, state, weight_decay=lam, **hyper)
+    return w
+
+
+def test_decoupled_decay_is_l2_only_for_plain_sgd():
+    w0 = np.array([1.0, -2.0])
+    grads = [np.array([0.3, -1.0]), np.array([0.1, 0.4]), np.array([2.0, 0])]
+    sgd = {"lr": 0.1, "momentum": 0.0}
+    np.testing.assert_allclose(
+        decoupled_then(sgd_momentum, w0, grads, 0.5, **sgd),
+        l2_inside(sgd_momentum, w0, grads, 0.5, **sgd),
+        rtol=1e-14,
+    )
+    mom = {"lr": 0.1, "momentum": 0.9}
+    gap = decoupled_then(sgd_momentum, w0, grads, 0.5, **mom) - l2_inside(
+        sgd_momentum, w0, grads, 0.5, **mom
+    )
+    assert np.all(np.abs(gap) > 1e-3)
+    gap = decoupled_then(adam, w0, grads, 0.5, lr=0.1) - l2_inside(
+        adam, w0, grads, 0.5, lr=0.1
+    )
+    assert np.all(np.abs(gap) > 1e-3)
+
+
+def test_sgdw_is_decay_then_momentum():
+    grads = [np.array([0.3, -1.0]), np.array([0.1, 0.4])]
+    w, state = np.array([1.0, -2.0]), None
+    expected, exp_state = w, None
+    for g in grads:
+        w, state = sgdw(w, g, state, lr=0.1, momentum=0.9, weight_decay=0.5)
+        expected, exp_state = sgd_momentum(
+            expected * (1 - 0.1 * 0.5), g, exp_state, lr=0.1, momentum=0.9
+        )
+    np.testing.assert_array_equal(w, expected)
+    np.testing.assert_array_equal(state["v"], exp_state["v"])
+    zero = np.zeros(2)
+    w, s = sgdw(np.ones(2), zero, None, lr=0.1, momentum=0.9, weight_decay=1)
+    np.testing.assert_allclose(w, 0.9)  # decay only: v stays 0
+    assert np.all(s["v"] == 0)
+
+
+def test_decoupled_decay():
+    np.testing.assert_allclose(
+        decoupled_decay([2.0, -4.0], 0.1, 0.5), [1.9, -3.8]
+    )
+    with pytest.raises(ValueError, match="weight_decay must be a number >= 0"):
+        decoupled_decay(1.0, 0.1, -0.5)
+    with pytest.raises(ValueError, match="lr must be a positive number"):
+        decoupled_decay(1.0, 0.0, 0.5)
+
+
 # --- the race ----------------------------------------------------------------
 
 
@@ -137,6 +209,7 @@ def test_bad_arguments():
     ("name", "hyper"),
     [
         ("SGD", {"lr": 1e-3, "momentum": 0.9}),
+        ("SGD", {"lr": 1e-3, "momentum": 0.9, "weight_decay": 0.1}),
         ("Adam", {"lr": 0.05}),
         ("Adam", {"lr": 0.05, "weight_decay": 0.1}),
         ("AdamW", {"lr": 0.05}),

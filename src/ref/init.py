@@ -1,9 +1,11 @@
 """Weight initialisation: its scale, and what goes wrong when it is off.
 
-z = W a sums fan_in terms, so Var(z) = fan_in Var(W) Var(a) for
-independent zero-mean entries. An init picks Var(W) so that this stays
-about the same from layer to layer. A sampler here is a function
-init(fan_in, fan_out, rng) returning W of shape (fan_out, fan_in).
+z = W a sums fan_in terms W_jk a_k. With the W_jk independent, of mean
+0 and independent of a, Var(z) = fan_in Var(W) E[a**2]: the second
+moment of a, which equals Var(a) only when a has mean 0 (not after a
+ReLU). An init picks Var(W) so that this stays about the same from
+layer to layer. A sampler here is a function init(fan_in, fan_out, rng)
+returning W of shape (fan_out, fan_in).
 """
 
 import math
@@ -25,7 +27,7 @@ def xavier_variance(fan_in, fan_out):
 
 
 def he_variance(fan_in):
-    """Var(W) = 2 / fan_in, He et al. (2015): ReLU zeroes half of z."""
+    """Var(W) = 2 / fan_in, He et al. (2015): ReLU halves E[z**2]."""
     return 2.0 / _fan("fan_in", fan_in)
 
 
@@ -42,6 +44,17 @@ def kaiming_uniform_bound(fan_in, a=0.0):
 def pytorch_linear_variance(fan_in):
     """Var(W) = 1 / (3 fan_in): U(+-1/sqrt(fan_in)); neither He nor Xavier."""
     return 1.0 / (3.0 * _fan("fan_in", fan_in))
+
+
+def relu_gaussian_moments(var_z):
+    """E[relu(z)**2] = Var(z) / 2, Var(relu(z)) = (1/2 - 1/(2 pi)) Var(z).
+
+    For z ~ N(0, var_z). ReLU halves the second moment, not the
+    variance: relu(z) has mean sqrt(var_z / (2 pi)) > 0, so its
+    variance is smaller still, about 0.34 Var(z). Returns both.
+    """
+    var_z = check_positive("var_z", var_z)
+    return var_z / 2.0, var_z * (0.5 - 1.0 / (2.0 * math.pi))
 
 
 def _fan(name, value):
@@ -123,9 +136,24 @@ def deep_stack(init, activation, rng, depth=10, width=256, m=500):
 
 def activation_variances(init, activation, rng, depth=10, width=256):
     """Var(a_l) for l = 1..depth: does the signal keep its size?"""
+    return layer_moments(init, activation, rng, depth, width)[2]
+
+
+def layer_moments(init, activation, rng, depth=10, width=256):
+    """(Var(z_l), E[a_l**2], Var(a_l)) for l = 1..depth, three arrays.
+
+    The stack of `deep_stack`, same draws. Layer by layer,
+    Var(z_{l+1}) is close to width Var(W) E[a_l**2], the relation an
+    init is designed around; with a ReLU, E[a**2] is not Var(a).
+    """
     zs = deep_stack(init, activation, rng, depth, width)
     with np.errstate(over="ignore", invalid="ignore"):
-        return np.array([np.var(activation(z)) for z in zs])
+        a_s = [activation(z) for z in zs]
+        return (
+            np.array([np.var(z) for z in zs]),
+            np.array([np.mean(a**2) for a in a_s]),
+            np.array([np.var(a) for a in a_s]),
+        )
 
 
 def saturated_fraction(init, activation, rng, depth=10, width=256):

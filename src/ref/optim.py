@@ -1,9 +1,15 @@
-"""Optimisers beyond plain gradient descent: momentum, Adam, AdamW.
+"""Optimisers beyond plain gradient descent: momentum, Adam, AdamW, SGDW.
 
 Each optimiser is a pure step: (param, grad, state) -> (param, state).
 state is None before the first step; the step returns a new dict and
 changes nothing it was given. The formulas are the ones torch.optim
-implements, with its default hyperparameters.
+implements, with its default hyperparameters (SGDW is not in torch.optim).
+
+weight_decay is lambda in one convention throughout: either the L2
+penalty (lambda / 2) ||w||**2, whose gradient lambda w sgd_momentum and
+adam add to g, or the decoupled shrink w <- (1 - lr lambda) w of sgdw
+and adamw. The two are the same step only for plain SGD (no momentum,
+no adaptive scaling).
 """
 
 import numpy as np
@@ -13,15 +19,28 @@ from ref._checks import as_array, check_positive
 # --- the steps ---------------------------------------------------------------
 
 
-def sgd_momentum(param, grad, state, lr, momentum=0.9):
+def sgd_momentum(param, grad, state, lr, momentum=0.9, weight_decay=0.0):
     """v <- mu v + g;  w <- w - lr v  (torch.optim.SGD with momentum).
 
     v starts at 0, so the first step is plain gradient descent.
+    weight_decay adds lambda w to g first, the gradient of the L2
+    penalty (lambda / 2) ||w||**2, as torch.optim.SGD does.
     """
     param, grad = _check(param, grad, lr)
     v = np.zeros_like(param) if state is None else state["v"]
-    v = momentum * v + grad
+    v = momentum * v + grad + weight_decay * param
     return param - lr * v, {"v": v}
+
+
+def sgdw(param, grad, state, lr, momentum=0.9, weight_decay=0.0):
+    """w <- (1 - lr lambda) w, then an SGD-with-momentum step (decoupled).
+
+    SGDW of Loshchilov and Hutter: the decay stays out of the velocity.
+    With momentum = 0 it is the same step as sgd_momentum with L2
+    weight_decay; with momentum it is not.
+    """
+    param = decoupled_decay(param, lr, weight_decay)
+    return sgd_momentum(param, grad, state, lr, momentum)
 
 
 def adam(
@@ -32,7 +51,9 @@ def adam(
     m <- b1 m + (1 - b1) g and v <- b2 v + (1 - b2) g**2 are running
     means of the gradient and its square; m_hat = m / (1 - b1**t) and
     v_hat = v / (1 - b2**t) undo their pull towards the zero start.
-    weight_decay adds lambda w to g first (L2 inside the adaptive step).
+    weight_decay adds lambda w to g first, the gradient of the L2
+    penalty (lambda / 2) ||w||**2, which then passes through the
+    adaptive scaling like the rest of g.
     """
     param, grad = _check(param, grad, lr)
     b1, b2 = betas
@@ -61,11 +82,28 @@ def adamw(
 
     The decay is decoupled: it shrinks w by the same fraction lr lambda
     whatever the gradient history, instead of passing through Adam's
-    division by sqrt(v_hat) as Adam's weight_decay does.
+    division by sqrt(v_hat) as Adam's weight_decay does. Note that
+    torch ties the decay to lr: halving lr also halves the decay.
     """
     param, grad = _check(param, grad, lr)
-    param = param * (1.0 - lr * weight_decay)
+    param = decoupled_decay(param, lr, weight_decay)
     return adam(param, grad, state, lr, betas, eps, weight_decay=0.0)
+
+
+def decoupled_decay(param, lr, weight_decay):
+    """w <- (1 - lr lambda) w: weight decay kept out of the gradient.
+
+    AdamW applies it before its Adam step. Followed by a plain SGD step
+    on g, it gives exactly the SGD step with L2 weight_decay lambda;
+    followed by a momentum or Adam step, it does not.
+    """
+    param = as_array("param", param)
+    check_positive("lr", lr)
+    if not weight_decay >= 0.0:
+        raise ValueError(
+            f"weight_decay must be a number >= 0, got {weight_decay!r}"
+        )
+    return param * (1.0 - lr * weight_decay)
 
 
 def _check(param, grad, lr):

@@ -12,39 +12,54 @@ from ref.losses import mse
 # --- dropout -----------------------------------------------------------------
 
 
-def dropout_mask(shape, keep, rng):
-    """mask_i = 1 / keep with probability keep, else 0 (inverted dropout).
+def dropout_mask(shape, p, rng):
+    """mask_i = 0 with probability p, else 1 / (1 - p) (inverted dropout).
 
-    Scaling the kept units by 1 / keep makes E[mask_i] = 1, so the
-    expected activation is unchanged and nothing is rescaled at test
-    time.
+    p is the drop probability, as in torch.nn.Dropout(p); a unit is
+    kept with probability 1 - p. Scaling the kept units by 1 / (1 - p)
+    makes E[mask_i] = 1, so the expected activation is unchanged and
+    nothing is rescaled at test time. A unit is dropped when its
+    uniform draw u in [0, 1) is below p.
     """
-    if not 0.0 < keep <= 1.0:
-        raise ValueError(f"keep must be in (0, 1], got {keep!r}")
-    return (rng.random(shape) < keep) / keep
+    if not 0.0 <= p < 1.0:
+        raise ValueError(
+            f"p (the drop probability) must be in [0, 1), got {p!r}"
+        )
+    return (rng.random(shape) >= p) / (1.0 - p)
 
 
-def dropout(a, keep, rng):
-    """a * mask: each unit zeroed with probability 1 - keep, others / keep."""
+def dropout(a, p, rng):
+    """a * mask: each unit zeroed with probability p, the rest / (1 - p).
+
+    Training-time dropout with drop probability p, as torch.nn.Dropout(p)
+    in training mode; at test time the layer is left out.
+    """
     a = as_array("a", a)
-    return a * dropout_mask(a.shape, keep, rng)
+    return a * dropout_mask(a.shape, p, rng)
 
 
 # --- L2 weight decay ---------------------------------------------------------
 
 
 def l2_penalty(weights, lam):
-    """lambda sum_l sum_ij W_l[i, j]**2, added to the loss."""
-    return float(lam * sum(np.sum(as_array("W", W) ** 2) for W in weights))
+    """(lambda / 2) sum_l sum_ij W_l[i, j]**2, added to the loss.
+
+    The factor 1/2 makes the gradient lambda W, the convention of
+    torch.optim's weight_decay argument.
+    """
+    return float(
+        0.5 * lam * sum(np.sum(as_array("W", W) ** 2) for W in weights)
+    )
 
 
 def l2_penalty_grad(W, lam):
-    """d/dW of lambda sum W**2 = 2 lambda W: a pull towards 0.
+    """d/dW of (lambda / 2) sum W**2 = lambda W: a pull towards 0.
 
-    A plain gradient step then multiplies W by (1 - 2 eta lambda) on top
-    of the loss's own step: hence the name weight decay.
+    A plain gradient step then multiplies W by (1 - eta lambda) on top
+    of the loss's own step: hence the name weight decay. Only for plain
+    SGD is this the same as decoupled decay (see ref.optim.adamw).
     """
-    return 2.0 * lam * as_array("W", W)
+    return lam * as_array("W", W)
 
 
 # --- early stopping ----------------------------------------------------------
