@@ -15,6 +15,7 @@ from ref.training import (
     train_neuron,
     train_xor,
     xor_initial_params,
+    xor_long_run,
     xor_outputs_for_seeds,
 )
 
@@ -96,6 +97,56 @@ def test_seeds_trained_together_match_one_at_a_time():
         np.testing.assert_allclose(row, predict(params, X)[:, 0], rtol=1e-12)
 
 
+# --- a stuck run, trained much longer (L10) ----------------------------------
+
+
+def _norm(arrays):
+    return np.sqrt(sum(np.sum(a**2) for a in arrays))
+
+
+def test_long_run_is_the_same_descent_as_train():
+    """The scalar loop matches `train` and `gradients` step for step."""
+    checkpoints = (0, 1, 7, 60)
+    for seed in (0, XOR_SEED):
+        rows, last = xor_long_run(seed, eta=5.0, checkpoints=checkpoints)
+        assert rows.shape == (4, 3)
+        for (C, grad_norm, weight_norm), k in zip(
+            rows, checkpoints, strict=True
+        ):
+            params, losses = train_xor(seed, eta=5.0, epochs=k)
+            C_ref, grads = gradients(params, X, XOR_TARGETS)
+            assert C == pytest.approx(C_ref, rel=1e-12)
+            assert C == pytest.approx(losses[-1], rel=1e-12)
+            flat_grads = [g for layer in grads for g in layer]
+            assert grad_norm == pytest.approx(_norm(flat_grads), rel=1e-9)
+            flat = [p for layer in params for p in layer]
+            assert weight_norm == pytest.approx(_norm(flat), rel=1e-12)
+        for (W, b), (V, c) in zip(last, params, strict=True):
+            np.testing.assert_allclose(W, V, rtol=1e-12)
+            np.testing.assert_allclose(b, c, rtol=1e-12)
+
+
+def test_a_stuck_run_slides_down_a_valley_to_one_eighth():
+    """Seed 0: loss falls towards 1/8, gradient shrinks, weights grow."""
+    rows, params = xor_long_run(0, checkpoints=(1_000, 3_000, 10_000))
+    loss, grad_norm, weight_norm = rows.T
+    assert np.all(np.diff(loss) < 0) and np.all(loss > 0.125)
+    assert loss[-1] - 0.125 < 1e-4
+    assert np.all(np.diff(grad_norm) < 0) and grad_norm[-1] < 1e-4
+    assert np.all(np.diff(weight_norm) > 1.0)  # no sign of levelling off
+    hidden = 1 / (1 + np.exp(-(X @ params[0][0].T + params[0][1])))
+    np.testing.assert_allclose(hidden[1], hidden[3], atol=1e-3)  # merged
+    assert np.max(np.abs(predict(params, X)[:, 0] - [0, 0.5, 1, 0.5])) < 0.01
+
+
+def test_long_run_rejects_bad_checkpoints():
+    for bad in [(), (10, 5), (5, 5), (-1,), (2.5,)]:
+        with pytest.raises(ValueError, match="checkpoints must be"):
+            xor_long_run(0, checkpoints=bad)
+    with pytest.raises(ValueError, match="eta must be a positive number"):
+        xor_long_run(0, eta=0.0, checkpoints=(1,))
+
+
 # --- batch, stochastic, mini-batch (L11) -------------------------------------
 
 
@@ -141,7 +192,7 @@ def test_three_way_comparison():
     assert all(len(losses) == 301 for losses, _ in results.values())
     assert final[4] == pytest.approx(0.005429, rel=1e-3)
     assert final[2] == pytest.approx(0.001541, rel=1e-3)
-    assert final[1] > 0.15  # at eta = 5, SGD lands in a local minimum
+    assert final[1] > 0.15  # at eta = 5, SGD lumps three inputs together
 
 
 def test_shuffling_depends_only_on_the_seed():

@@ -150,7 +150,11 @@ def forward(params, x, activation=sigmoid):
     activations = [a_0, ..., a_L], each of shape (m, n_l).
     """
     params, x = check_params(params, x)
-    sigmas = _per_layer(activation, params)
+    return _forward(params, x, _per_layer(activation, params))
+
+
+def _forward(params, x, sigmas):
+    """`forward` for checked params and x, one activation per layer."""
     zs, activations = [], [x]
     for (W, b), sigma in zip(params, sigmas, strict=True):
         z = activations[-1] @ W.mT + b[..., None, :]  # one row per example
@@ -205,7 +209,7 @@ def cost(params, x, y, activation=sigmoid):
 def gradients(params, x, y, activation=sigmoid):
     """(C, [(dC/dW_l, dC/db_l), ...]): one forward and one backward pass."""
     params, x = check_params(params, x)
-    zs, activations = forward(params, x, activation)
+    zs, activations = _forward(params, x, _per_layer(activation, params))
     y = _targets(y, activations[-1])
     C = mse(activations[-1], y, axis=(-2, -1))
     return C, _backward(params, zs, activations, y, activation)

@@ -6,6 +6,9 @@ k epochs (k = 0 is the starting point), so losses has epochs + 1 entries.
 One epoch is one pass over the training set.
 """
 
+import itertools
+import math
+
 import numpy as np
 
 from ref._checks import as_array, check_positive
@@ -96,8 +99,8 @@ def is_stuck(outputs, targets=XOR_TARGETS[:, 0], tol=0.25):
     """True where some output is more than tol from its target.
 
     outputs has shape (..., m). After training, errors are either below
-    0.06 or above 0.5 (a local minimum), so any tol in between gives the
-    same answer.
+    0.06 or above 0.5 (stuck in a flat valley, see `xor_long_run`), so
+    any tol in between gives the same answer.
     """
     outputs = as_array("outputs", outputs)
     return np.max(np.abs(outputs - targets), axis=-1) > tol
@@ -106,6 +109,89 @@ def is_stuck(outputs, targets=XOR_TARGETS[:, 0], tol=0.25):
 def count_stuck(seeds=range(100), eta=5.0, epochs=1500):
     """How many of the seeds leave the XOR net stuck after training."""
     return int(np.sum(is_stuck(xor_outputs_for_seeds(seeds, eta, epochs))))
+
+
+# --- a stuck run, trained much longer (L10) ----------------------------------
+
+
+def xor_long_run(seed, eta=5.0, checkpoints=(1000, 10_000, 100_000)):
+    """C, ||grad C|| and ||theta|| of the 2-2-1 XOR net at each checkpoint.
+
+    theta is the nine parameters (W_1, b_1, W_2, b_2) and grad C its
+    gradient. Returns (rows, params): row i, of shape (3,), holds the
+    three after checkpoints[i] epochs of `train_xor` from `seed`, and
+    params is the network after the last checkpoint, as `train` returns
+    it. The descent is the same as `train`'s, written out for nine plain
+    floats: Python arithmetic on scalars is much faster than NumPy calls
+    on 2 x 2 arrays, so 100,000 epochs take well under a second.
+    """
+    checkpoints = [_count("checkpoints", k) for k in checkpoints]
+    if not checkpoints or checkpoints != sorted(set(checkpoints)):
+        raise ValueError(
+            "checkpoints must be a non-empty increasing sequence of "
+            f"epochs, got {checkpoints!r}"
+        )
+    check_positive("eta", eta)
+    (W1, b1), (W2, b2) = xor_initial_params(seed)
+    (w11, w12), (w21, w22) = W1.tolist()
+    c1, c2 = b1.tolist()
+    ((v1, v2),) = W2.tolist()
+    (c,) = b2.tolist()
+    data = [
+        (x1, x2, y)
+        for (x1, x2), (y,) in zip(
+            TRUTH_TABLE_INPUTS.tolist(), XOR_TARGETS.tolist(), strict=True
+        )
+    ]
+    tanh = math.tanh
+    s = 2.0 / len(data)  # dC/da = (2/m)(a - y): the mean over m examples
+    rows = []
+    for epoch in itertools.count():  # until the last checkpoint
+        C = g11 = g12 = g21 = g22 = gc1 = gc2 = gv1 = gv2 = gc = 0.0
+        for x1, x2, y in data:
+            # sigma(z) = (1 + tanh(z / 2)) / 2: one call, never overflows
+            h1 = 0.5 + 0.5 * tanh(0.5 * (w11 * x1 + w12 * x2 + c1))
+            h2 = 0.5 + 0.5 * tanh(0.5 * (w21 * x1 + w22 * x2 + c2))
+            a = 0.5 + 0.5 * tanh(0.5 * (v1 * h1 + v2 * h2 + c))
+            C += (a - y) * (a - y)
+            d = s * (a - y) * a * (1.0 - a)  # BP1
+            d1 = d * v1 * h1 * (1.0 - h1)  # BP2
+            d2 = d * v2 * h2 * (1.0 - h2)
+            g11 += d1 * x1  # BP4 and BP3, summed over the examples
+            g12 += d1 * x2
+            g21 += d2 * x1
+            g22 += d2 * x2
+            gc1 += d1
+            gc2 += d2
+            gv1 += d * h1
+            gv2 += d * h2
+            gc += d
+        if epoch == checkpoints[len(rows)]:
+            theta = (w11, w12, w21, w22, c1, c2, v1, v2, c)
+            grad = (g11, g12, g21, g22, gc1, gc2, gv1, gv2, gc)
+            rows.append(
+                (
+                    C / len(data),
+                    math.sqrt(sum(g * g for g in grad)),
+                    math.sqrt(sum(t * t for t in theta)),
+                )
+            )
+            if len(rows) == len(checkpoints):
+                break
+        w11 -= eta * g11  # one step of gradient descent on all nine
+        w12 -= eta * g12
+        w21 -= eta * g21
+        w22 -= eta * g22
+        c1 -= eta * gc1
+        c2 -= eta * gc2
+        v1 -= eta * gv1
+        v2 -= eta * gv2
+        c -= eta * gc
+    params = [
+        (np.array([[w11, w12], [w21, w22]]), np.array([c1, c2])),
+        (np.array([[v1, v2]]), np.array([c])),
+    ]
+    return np.array(rows), params
 
 
 # --- batch, stochastic, mini-batch (L11) -------------------------------------
