@@ -210,3 +210,46 @@ def test_n_heads_must_be_a_positive_int(n_heads, error, message):
     W = np.ones((4, 4))
     with pytest.raises(error, match=message):
         multi_head_attention(np.ones((3, 4)), W, W, W, W, n_heads)
+
+
+# --- attend and attend_backward (the tiny GPT) -----------------------------
+
+
+def test_attend_batches_over_leading_axes():
+    from ref.attention import attend
+
+    rng = np.random.default_rng(0)
+    Q, K, V = rng.normal(size=(3, 2, 2, 4, 5))
+    out, weights = attend(Q, K, V, causal=True)
+    for i in range(2):
+        for j in range(2):
+            o, w = attention(Q[i, j], K[i, j], V[i, j], causal=True)
+            assert np.allclose(out[i, j], o)
+            assert np.allclose(weights[i, j], w)
+    with pytest.raises(ValueError, match="K must have shape"):
+        attend(Q, K[..., :3], V)
+    with pytest.raises(ValueError, match="V must have shape"):
+        attend(Q, K, V[..., :3, :])
+    with pytest.raises(ValueError, match="as many queries as keys"):
+        attend(Q[..., :3, :], K, V, causal=True)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_attend_backward_matches_finite_differences(causal, which):
+    from ref.attention import attend, attend_backward
+    from ref.gradcheck import numerical_gradient, relative_error
+
+    rng = np.random.default_rng(1)
+    QKV = list(rng.normal(size=(3, 2, 4, 3)))
+    R = rng.normal(size=(2, 4, 3))  # loss = sum(R * out)
+    out, weights = attend(*QKV, causal=causal)
+    analytic = attend_backward(R, *QKV, weights)[which]
+
+    def f(w):
+        args = list(QKV)
+        args[which] = w
+        return np.sum(R * attend(*args, causal=causal)[0])
+
+    numeric = numerical_gradient(f, QKV[which])
+    assert relative_error(analytic, numeric) < 1e-7

@@ -143,3 +143,31 @@ def test_bad_inputs():
     for start in (".", "a.", "Ann", 3):
         with pytest.raises(ValueError, match="start must be letters a to z"):
             greedy(np.ones((27, 27)) / 27, start=start)
+
+
+# --- the score: negative log-likelihood per character ----------------------
+
+
+def test_nll_per_char_against_a_loop(names, P):
+    import math
+
+    from ref.bigram import nll_per_char
+
+    logs = [
+        math.log(P[SYMBOLS.index(a), SYMBOLS.index(b)])
+        for name in names[:50]
+        for a, b in zip("." + name, name + ".", strict=True)
+    ]
+    assert nll_per_char(P, names[:50]) == pytest.approx(-sum(logs) / len(logs))
+
+
+def test_nll_per_char_edge_cases(names):
+    from ref.bigram import nll_per_char
+
+    uniform = np.full((27, 27), 1 / 27)
+    assert nll_per_char(uniform, names) == pytest.approx(np.log(27))
+    P = probabilities(count_matrix(["ab"]))
+    assert nll_per_char(P, ["ab"]) == 0.0  # every pair certain
+    assert nll_per_char(P, ["ba"]) == np.inf  # an unseen pair
+    with pytest.raises(ValueError, match="at least one name"):
+        nll_per_char(P, [])

@@ -192,3 +192,39 @@ def test_bad_configs():
         param_count(dict(GPT3, n_heads=True))
     with pytest.raises(ValueError, match=r"config\['d_model'\]"):
         param_count(dict(GPT3, d_model=12_288.0))
+
+
+# --- (c) arithmetic and memory of one block --------------------------------
+
+
+def test_layer_flops_against_the_products():
+    from ref.gpt import layer_flops
+
+    L, d, h, V, T = 2, 64, 4, 27, 16
+    config = {"n_layers": L, "d_model": d, "n_heads": h, "vocab": V,
+              "context": T}  # fmt: skip
+    # Every matrix product (m, n) @ (n, p) of one block, as (m, n, p).
+    d_head = d // h
+    projections = [(T, d, d)] * 4
+    scores = [(T, d_head, T)] * h + [(T, T, d_head)] * h
+    mlp = [(T, d, 4 * d), (T, 4 * d, d)]
+
+    def cost(products):
+        return sum(2 * m * n * p for m, n, p in products)
+
+    assert layer_flops(config) == {
+        "attention projections": cost(projections),
+        "attention scores": cost(scores),
+        "MLP": cost(mlp),
+    }
+    assert layer_flops(config, T=4)["MLP"] == cost(mlp) // 4
+
+
+def test_gpt3_mlp_dominates_arithmetic_scores_dominate_memory():
+    from ref.gpt import layer_activations, layer_flops
+
+    flops, memory = layer_flops(GPT3), layer_activations(GPT3)
+    assert flops["MLP"] == 24 * flops["attention scores"]  # 4 d / T
+    assert max(flops, key=flops.get) == "MLP"
+    assert max(memory, key=memory.get) == "attention scores"
+    assert memory["attention scores"] == 96 * 2048 * 2048

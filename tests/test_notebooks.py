@@ -28,6 +28,8 @@ PAGES = sorted(
     if "```python" in p.read_text(encoding="utf-8")
 )
 LABS = sorted((ROOT / "docs/labs").glob("*.py"))
+# Labs that train for a minute or more: kept out of the quick loop.
+SLOW_LABS = {"tinygpt.py"}
 
 
 def _rel(path):
@@ -107,7 +109,14 @@ def test_lesson_notebook_runs_and_prints_the_page_outputs(path, kernel):
 # --- labs ---
 
 
-@pytest.mark.parametrize("path", LABS, ids=_rel)
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(p, marks=pytest.mark.slow) if p.name in SLOW_LABS else p
+        for p in LABS
+    ],
+    ids=_rel,
+)
 def test_lab_runs_shows_output_and_states_no_numbers(path):
     nb = lab_notebook(path)
     code = [c for c in nb.cells if c.cell_type == "code"]

@@ -27,4 +27,11 @@ __all__ = [
     "sampling",
     "gpt",
     "scaling",
+    # a tiny GPT, trained (after L18)
+    "names",
+    "layernorm",
+    "transformer",
+    "tinygpt",
+    # the lessons' example inputs, each defined once
+    "examples",
 ]

@@ -119,6 +119,59 @@ def multi_head_attention(x, Wq, Wk, Wv, Wo, n_heads, causal=False):
     return concat @ Wo, weights
 
 
+# --- batched, with its backward (the tiny GPT) ------------------------------
+
+
+def attend(Q, K, V, causal=False):
+    """out = softmax(Q K^T / sqrt(d_k)) V on the last two axes; (out, weights).
+
+    Q, K and V have shapes (..., T, d_k), (..., T_k, d_k) and
+    (..., T_k, d_v); leading axes (batch, heads) are independent. This
+    is the core of `multi_head_attention`, for the model of
+    `ref.tinygpt`, which keeps `weights` for `attend_backward`.
+    """
+    Q = as_array("Q", Q)
+    K = as_array("K", K)
+    V = as_array("V", V)
+    if (
+        Q.ndim < 2
+        or K.shape[:-2] != Q.shape[:-2]
+        or K.shape[-1] != Q.shape[-1]
+    ):
+        raise ValueError(
+            f"K must have shape (..., T_k, {Q.shape[-1]}) with the leading "
+            f"axes of Q, {Q.shape}, got K of shape {K.shape}"
+        )
+    if V.shape[:-1] != K.shape[:-1]:
+        raise ValueError(
+            f"V must have shape {K.shape[:-1] + ('d_v',)} to match K, got "
+            f"V of shape {V.shape}"
+        )
+    if causal and Q.shape[-2] != K.shape[-2]:
+        raise ValueError(
+            f"causal attention needs as many queries as keys, got Q of "
+            f"shape {Q.shape} and K of shape {K.shape}"
+        )
+    return _attend(Q, K, V, causal, scale=True)
+
+
+def attend_backward(d_out, Q, K, V, weights):
+    """(dQ, dK, dV) of out = A V, A = softmax(S), S = Q K^T / sqrt(d_k).
+
+    dV = A^T d_out; dA = d_out V^T; dS = A * (dA - sum_j dA A), the
+    softmax's backward row by row; dQ = dS K / sqrt(d_k) and
+    dK = dS^T Q / sqrt(d_k). Masked entries have A = 0, so they get no
+    gradient: the causal mask needs no extra step.
+    """
+    scale = 1.0 / math.sqrt(Q.shape[-1])
+    dV = np.swapaxes(weights, -1, -2) @ d_out
+    dA = d_out @ np.swapaxes(V, -1, -2)
+    dS = weights * (dA - np.sum(dA * weights, axis=-1, keepdims=True))
+    dQ = (dS @ K) * scale
+    dK = (np.swapaxes(dS, -1, -2) @ Q) * scale
+    return dQ, dK, dV
+
+
 # --- cost ------------------------------------------------------------------
 
 

@@ -87,6 +87,28 @@ def prob(P, a, b):
     return float(P[_index("a", a), _index("b", b)])
 
 
+# --- scoring the model -----------------------------------------------------
+
+
+def nll_per_char(P, names):
+    """-(1/n) sum log P(b | a) over the n pairs of every ".name.".
+
+    The mean negative log-likelihood, in nats per character (the end
+    marker counts as a character): the cross-entropy between the names
+    and the model. Lower is better; a model that knew nothing, with all
+    27 symbols equally likely, scores log 27. A pair with probability 0
+    makes it infinite (see `probabilities`' smoothing).
+    """
+    P = _check_P(P)
+    counts = count_matrix(names)
+    if counts.sum() == 0:
+        raise ValueError("names must hold at least one name, got none")
+    seen = counts > 0
+    with np.errstate(divide="ignore"):
+        log_P = np.log(np.where(seen, P, 1.0))
+    return float(-np.sum(counts * log_P) / counts.sum())
+
+
 # --- generating names ------------------------------------------------------
 
 

@@ -140,3 +140,42 @@ def lecture_to_standard(config):
         ("add biases", b["attention biases"] + b["MLP biases"]),
         ("add layer norms", b["layer norms"] + b["final layer norm"]),
     ]
+
+
+# --- (c) where the arithmetic and the memory go -----------------------------
+
+
+def layer_flops(config, T=None):
+    """{part: floating-point operations} of one block on T tokens.
+
+    A product of an (m, n) by an (n, p) matrix costs 2 m n p operations
+    (a multiply and an add each). Per block: the projections to Q, K, V
+    and the output, 2 T (4 d**2); the scores Q K^T and their use on V,
+    2 (2 T**2 d) over all heads (the causal mask could halve it, which
+    is not counted); the MLP, 2 T (2 d d_ff). T defaults to the
+    config's context. Softmax, layer norms and GELU are left out: they
+    are a few operations per number, not per product.
+    """
+    _, d, _, _, _, context, d_ff = _dims(config)
+    T = context if T is None else T
+    return {
+        "attention projections": 2 * T * 4 * d * d,
+        "attention scores": 2 * 2 * T * T * d,
+        "MLP": 2 * T * 2 * d * d_ff,
+    }
+
+
+def layer_activations(config, T=None):
+    """{part: numbers} one block computes for T tokens (kept for training).
+
+    The score matrices, one T x T per head; the MLP's hidden layer, T x
+    d_ff; the queries, keys and values, 3 T d. T defaults to the
+    config's context.
+    """
+    _, d, h, _, _, context, d_ff = _dims(config)
+    T = context if T is None else T
+    return {
+        "attention scores": h * T * T,
+        "MLP hidden": T * d_ff,
+        "queries, keys, values": 3 * T * d,
+    }

@@ -1,0 +1,63 @@
+"""Tests for ref/layernorm.py: the formula, finite differences, PyTorch."""
+
+import numpy as np
+import pytest
+
+from ref.gradcheck import numerical_gradient, relative_error
+from ref.layernorm import EPS, layer_norm, layer_norm_backward
+
+
+@pytest.fixture
+def xgb():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(2, 3, 5)), rng.normal(size=5), rng.normal(size=5)
+
+
+def test_normalises_each_vector(xgb):
+    x, _, _ = xgb
+    y, _ = layer_norm(x, np.ones(5), np.zeros(5))
+    assert np.allclose(y.mean(axis=-1), 0.0)
+    expected = np.sqrt(x.var(axis=-1) / (x.var(axis=-1) + EPS))
+    assert np.allclose(y.std(axis=-1), expected)
+
+
+def test_gain_and_bias(xgb):
+    x, g, b = xgb
+    y, _ = layer_norm(x, g, b)
+    mu = x.mean(-1, keepdims=True)
+    sd = np.sqrt(((x - mu) ** 2).mean(-1, keepdims=True) + EPS)
+    assert np.allclose(y, g * (x - mu) / sd + b)
+
+
+@pytest.mark.parametrize("which", ["x", "g", "b"])
+def test_backward_matches_finite_differences(xgb, which):
+    x, g, b = xgb
+    R = np.random.default_rng(1).normal(size=x.shape)
+    args = {"x": x, "g": g, "b": b}
+
+    def f(w):
+        return np.sum(R * layer_norm(**dict(args, **{which: w}))[0])
+
+    _, cache = layer_norm(x, g, b)
+    grads = dict(zip("xgb", layer_norm_backward(R, cache), strict=True))
+    numeric = numerical_gradient(f, args[which])
+    assert relative_error(grads[which], numeric) < 1e-7
+
+
+def test_matches_pytorch(xgb):
+    torch = pytest.importorskip("torch")
+    x, g, b = xgb
+    y, _ = layer_norm(x, g, b)
+    expected = torch.nn.functional.layer_norm(
+        torch.tensor(x), (5,), torch.tensor(g), torch.tensor(b), eps=EPS
+    )
+    assert np.abs(y - expected.numpy()).max() < 1e-12
+
+
+def test_errors(xgb):
+    x, g, b = xgb
+    with pytest.raises(ValueError, match="g and b must have shape"):
+        layer_norm(x, np.ones(4), b)
+    _, cache = layer_norm(x, g, b)
+    with pytest.raises(ValueError, match="dy must have the shape"):
+        layer_norm_backward(np.ones((2, 3)), cache)
