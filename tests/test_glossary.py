@@ -307,3 +307,100 @@ def test_links_resolve(page):
             if anchor not in page_ids(relative):
                 problems.append(f"{href}: no #{anchor} in {relative}")
     assert not problems, f"dead links on {page}:\n" + "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# Conventions and corrected claims
+# ---------------------------------------------------------------------------
+
+
+def test_glossary_headings_hold_no_math():
+    """Math stays out of headings (house style): no $...$ or \\(...\\)."""
+    text = GLOSSARY.read_text(encoding="utf-8")
+    text = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    bad = [
+        line
+        for line in re.findall(r"^#{1,6} .*$", text, re.M)
+        if re.search(r"\$|\\\(|\\\[", line)
+    ]
+    assert not bad, f"math in glossary headings: {bad}"
+
+
+def _section(section: str) -> str:
+    """The tooltip and the glossary body of one entry, as one text."""
+    _, definition = entries()[section]
+    _, body = glossary_entries()[section]
+    return definition + "\n" + body
+
+
+#: Claims a review found wrong, and the conventions the whole site
+#: follows: (entry, pattern, must it occur?, why). The patterns read the
+#: Markdown source; each was checked to fail on the text it replaced.
+CLAIMS = [
+    ("he", r"mean square", True,
+     "ReLU halves E[a^2], the mean square, not the variance"),
+    ("he", r"zeroes about half of its inputs", False,
+     "the reason for the factor two is the halved mean square"),
+    ("initialization", r"\\mathbb\{E\}\[a\^2\]", True,
+     "Var(z) = n_in Var(W) E[a^2]"),
+    ("initialization", r"\\operatorname\{Var\}\(a\)", False,
+     "Var(a) is not what the next layer's variance depends on"),
+    ("perceptron", r"^The first artificial neuron", False,
+     "McCulloch and Pitts' neuron came before the perceptron"),
+    ("perceptron", r"McCulloch", True,
+     "the perceptron entry names the earlier neuron"),
+    ("universal-approximation", r"non-polynomial", True,
+     "the theorem needs a non-polynomial activation"),
+    ("universal-approximation", r"bounded", True,
+     "the theorem holds on a bounded (compact) region"),
+    ("weight-decay", r"half lambda", True,
+     "the penalty is (lambda / 2) sum W^2"),
+    ("weight-decay", r"2 \\lambda W", False,
+     "the penalty's gradient is lambda W in this site's convention"),
+    ("weight-decay", r"\\tfrac12 \\lambda \\sum W\^2", True,
+     "the glossary gives the penalty with its half"),
+    ("dropout", r"probability \$q\$", False,
+     "dropout's p is the drop probability, as in nn.Dropout(p)"),
+    ("dropout", r"\$1 - p\$", True,
+     "kept units are divided by the keep probability 1 - p"),
+    ("adam", r"\\hat v", False,
+     "v is momentum's velocity; Adam's moments are m and s"),
+    ("adam", r"\\hat s", True,
+     "Adam's second moment is s, as on the optimizers page"),
+    ("double-descent", r"live in that regime", False,
+     "that language models are past the peak is contested"),
+    ("double-descent", r"contested", True,
+     "the entry says the claim about language models is contested"),
+    ("vanishing-gradient", r"weight", True,
+     "each layer's factor is a weight times a slope"),
+]
+
+
+@pytest.mark.parametrize(
+    "section, pattern, present, why",
+    CLAIMS,
+    ids=[f"{c[0]}:{c[1][:24]}" for c in CLAIMS],
+)
+def test_corrected_claims_stay_corrected(section, pattern, present, why):
+    text = _section(section)
+    if section == "double-descent":
+        # The note on language models sits in the section's own prose.
+        whole = GLOSSARY.read_text(encoding="utf-8")
+        start = whole.index("## Overfitting and regularization")
+        text += whole[start : whole.index("## ", start + 3)]
+    found = re.search(pattern, text, re.M) is not None
+    assert found == present, (
+        f"#{section}: {pattern!r} {'missing' if present else 'found'}: {why}"
+    )
+
+
+def test_no_invented_ranking_of_regularizers():
+    text = GLOSSARY.read_text(encoding="utf-8")
+    assert "order of preference" not in text
+
+
+def test_stuck_xor_is_not_called_a_local_minimum():
+    """Stuck XOR runs slide down a valley to infinity (see L10)."""
+    for path in (GLOSSARY, ABBREVIATIONS):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"local minim", text, re.I), path.name
