@@ -12,7 +12,7 @@ KATEX_SHA256  := 24da5a599eb2fcede2e270b99a6ff48bca816beecc95feeb84e8cccbd1bb34f
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help install install-torch serve build test test-fast check docs-update \
-        lock vendor-katex clean
+        lock vendor-katex clean pdf lighthouse
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -50,11 +50,15 @@ serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
 build: $(STAMP)  ## build the site into site/ (strict: a warning is an error)
 	$(BIN)/mkdocs build --strict --clean
 
-pdf: build  ## print the cheatsheets to PDF into site/downloads/ (Chromium)
+pdf: build  ## print the cheatsheets and the whole course to PDF into site/downloads/
 	TEST_SITE_DIR=site $(BIN)/python -m pytest -q -p no:randomly \
 	  tests/test_print.py -k test_one_sheet
 	mkdir -p site/downloads
 	cp artifacts/print/*.pdf site/downloads/
+	$(BIN)/python scripts/course_pdf.py site --out site/downloads/course.pdf
+
+lighthouse: build $(NODE_STAMP)  ## Lighthouse (mobile) over key pages, served with gzip
+	$(BIN)/python scripts/lighthouse.py site --runs 2
 
 test: $(STAMP)  ## run the whole suite: ref, docs checks, build, browser
 	$(BIN)/python -m pytest

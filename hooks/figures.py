@@ -1,8 +1,9 @@
 """MkDocs hook: draw every figure from `ref` while the site is built.
 
 Figures are defined in `src/sitefigures` and rendered to SVG, one per
-colour scheme, then added to the build as generated files, so nothing is
-written into docs/ and no image is ever stale.
+colour scheme and width (wide, and narrow for phones), then added to the
+build as generated files, so nothing is written into docs/ and no image is
+ever stale.
 
 Rendering all of them takes seconds, so the SVGs are kept in the build
 cache (`sitecache`), keyed by a hash of everything they are drawn from:
@@ -32,14 +33,14 @@ def _render(fig):
 
 def on_files(files, config, **_):
     from sitefigures import all_figures
-    from sitefigures.style import STYLES
+    from sitefigures.style import STYLES, render
 
     cache = folder("figures", "src/sitefigures", "hooks/figures.py")
     for name, draw in sorted(all_figures().items()):
         for style in STYLES:
             svg = cached(
                 cache / f"{name}-{style.name}.svg",
-                lambda draw=draw, style=style: _render(draw(style)),
+                lambda draw=draw, style=style: _render(render(draw, style)),
             )
             uri = f"figures/{name}-{style.name}.svg"
             files.append(File.generated(config, uri, content=svg))

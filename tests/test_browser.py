@@ -18,7 +18,9 @@ import pytest
 from browser_support import (
     ARTIFACTS,
     BLOCKING_IMPACTS,
+    MATH_JS,
     MODES,
+    PHONE,
     SCREENSHOTS,
     SitePage,
     axe_source,
@@ -256,3 +258,26 @@ def test_network_guard_blocks_other_hosts(mode_contexts, site_url):
     finally:
         sp.close()
     assert sp.external == ["GET http://127.0.0.2:9/probe.png"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "path", ["lessons/l08-backprop/", "glossary/", "labs/descent/"]
+)
+def test_math_is_there_before_any_script_runs(path, chromium, site_url):
+    """Math is rendered when the site is built: with every script file
+    blocked, at DOMContentLoaded, each formula is KaTeX's HTML and no TeX
+    shows."""
+    ctx = chromium.new_context(base_url=site_url, viewport=PHONE)
+    try:
+        page = ctx.new_page()
+        page.route("**/*.js", lambda route: route.abort())
+        page.goto(site_url + path, wait_until="domcontentloaded")
+        math = page.evaluate(MATH_JS)
+    finally:
+        ctx.close()
+    assert math["count"] > 0, f"/{path}: no math found"
+    problems = [f"not rendered: {m}" for m in math["unrendered"]]
+    problems += [f"raw TeX: {m}" for m in math["raw"]]
+    problems += [f"KaTeX error: {m}" for m in math["errors"]]
+    assert not problems, _report("math without scripts", path, problems)

@@ -415,3 +415,49 @@ def test_other_pages_print_at_normal_size(
         f"a lesson prints its text at {lesson:.2f} pt and the cheatsheet at "
         f"{sheet:.2f} pt: the cheatsheet's small type must stay on it"
     )
+
+
+# ---------------------------------------------------------------------------
+# The whole course as one PDF (scripts/course_pdf.py, make pdf)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_whole_course_pdf(site_build, chromium, tmp_path):
+    """Every nav page in order, page numbers, links inside the PDF."""
+    import shutil
+    import sys
+
+    from browser_support import require_build
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import course_pdf
+
+    # Printed from a copy: the helper page must not appear in the site.
+    site = tmp_path / "site"
+    shutil.copytree(require_build(site_build), site)
+    PRINTS.mkdir(parents=True, exist_ok=True)
+    pdf = course_pdf.print_course(
+        site, PRINTS / "course.pdf", browser=chromium
+    )
+    pages = page_count(pdf)
+    text = page_text(pdf)
+    nav = course_pdf.nav_pages()
+    assert pages >= len(nav), f"{pages} sheets for {len(nav)} pages"
+    # Each page's title, each after the one before it (nav order).
+    flat = " ".join(text.split())
+    at, missing = 0, []
+    for page in nav:
+        html_text = (site / page / "index.html").read_text(encoding="utf-8")
+        m = re.search(r"<h1[^>]*>(.*?)(?:<a class=|</h1>)", html_text, re.S)
+        title = " ".join(re.sub(r"<[^>]+>", "", m[1]).split())
+        found = flat.find(title, at)
+        if found < 0:
+            missing.append(title)
+        else:
+            at = found + 1
+    assert not missing, f"titles missing or out of nav order: {missing}"
+    # Page numbers in the footer, and links inside the document.
+    assert f"1 / {pages}" in text and f"{pages} / {pages}" in text
+    links = len(re.findall(rb"/Dest\s*[\[/(<]", pdf.read_bytes()))
+    assert links >= 100, f"only {links} links inside the PDF"

@@ -78,3 +78,144 @@ def test_two_builds_are_identical_apart_from_the_date(site_build, tmp_path):
         if _normalised(first / f) != _normalised(second / f)
     ]
     assert differ == []
+
+
+# ---------------------------------------------------------------------------
+# A light first load (hooks/katex.py, hooks/lean.py, overrides/main.html)
+# ---------------------------------------------------------------------------
+
+
+def _pages(site):
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith(("assets/", "search/")):
+            continue
+        yield rel, path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_math_is_rendered_when_the_site_is_built(site_build):
+    site = require_build(site_build)
+    assert not list(site.rglob("katex*.js")), "KaTeX's JavaScript is shipped"
+    with_math = 0
+    problems = []
+    for rel, text in _pages(site):
+        if "katex.min.js" in text or "auto-render" in text:
+            problems.append(f"{rel}: loads KaTeX's JavaScript")
+        has_math = 'class="katex"' in text
+        links_css = "katex.min.css" in text
+        if has_math != links_css:
+            problems.append(
+                f"{rel}: math {has_math}, KaTeX stylesheet {links_css}"
+            )
+        if has_math:
+            with_math += 1
+            if "<math" not in text:
+                problems.append(f"{rel}: no MathML for screen readers")
+        for raw in re.findall(r'class="arithmatex"[^>]*>\s*\\[(\[]', text):
+            problems.append(f"{rel}: unrendered TeX {raw!r}")
+    assert with_math >= 20, f"only {with_math} pages have rendered math"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_lean_pages(site_build):
+    """Per-page CSS, sized lazy images, one description per page."""
+    site = require_build(site_build)
+    problems = []
+    descriptions = {}
+    for rel, text in _pages(site):
+        if "404" in rel:
+            continue
+        if re.search(r'<link rel="stylesheet" href="[^"]*print\.css">', text):
+            problems.append(f"{rel}: print.css without media=print")
+        if ("_mkdocstrings.css" in text) != ('class="doc doc-' in text):
+            problems.append(f"{rel}: mkdocstrings CSS where it is not used")
+        for style in re.findall(r"<style\b.*?</style>", text, re.S):
+            if len(style) > 2000:
+                problems.append(f"{rel}: {len(style)} bytes of inline CSS")
+        for img in re.findall(r"<img\b[^>]*>", text):
+            for attr in ("width=", "height=", 'loading="lazy"'):
+                if attr not in img:
+                    problems.append(f"{rel}: <img> without {attr}: {img[:80]}")
+        meta = re.search(r'<meta name="description" content="([^"]*)"', text)
+        if meta is None:
+            problems.append(f"{rel}: no meta description")
+        else:
+            descriptions.setdefault(meta[1], []).append(rel)
+    shared = {d: p for d, p in descriptions.items() if len(p) > 1}
+    assert not shared, f"pages share a description: {shared}"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_search_index_leaves_out_source_and_math(site_build):
+    import json
+
+    site = require_build(site_build)
+    index = json.loads((site / "search/search_index.json").read_text())
+    text = " ".join(d["text"] for d in index["docs"])
+    assert "katex" not in text and "application/x-tex" not in text
+    source = [
+        d["location"] for d in index["docs"] if "def _backward(" in d["text"]
+    ]
+    assert not any(loc.startswith("reference/") for loc in source), source
+
+
+@pytest.mark.slow
+def test_figures_are_legible_on_a_phone():
+    """Every figure's narrow variant: no text below 11 px at 375 px."""
+    import matplotlib.pyplot as plt
+
+    from sitefigures import all_figures
+    from sitefigures.style import (
+        MIN_PHONE_TEXT_PX,
+        STYLES,
+        render,
+        smallest_text_px,
+    )
+
+    small = []
+    for name, draw in sorted(all_figures().items()):
+        for style in (s for s in STYLES if s.narrow):
+            fig = render(draw, style)
+            px = smallest_text_px(fig)
+            plt.close(fig)
+            if px < MIN_PHONE_TEXT_PX:
+                small.append(f"{name}-{style.name}: {px:.1f} px")
+    assert not small, "text too small on a phone:\n" + "\n".join(small)
+
+
+def test_a_tex_error_fails_the_build_with_file_and_line(tmp_path):
+    import importlib.util
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    spec = importlib.util.spec_from_file_location(
+        "katex_hook", REPO / "hooks" / "katex.py"
+    )
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    src = tmp_path / "page.md"
+    src.write_text("# A page\n\nFine \\(x^2\\).\n\nBroken \\(\\frac{1}{\\).\n")
+    page = SimpleNamespace(
+        url="page/",
+        meta={},
+        file=SimpleNamespace(src_uri="page.md", abs_src_path=str(src)),
+    )
+
+    def render(html):
+        page.content = hook.on_page_content(html, page=page)
+        hook.on_page_context({}, page=page)
+        return page.content
+
+    good = '<p>Fine <span class="arithmatex">\\(x^2\\)</span>.</p>'
+    out = render(good)
+    assert 'class="katex"' in out and "<math" in out and "katex.min.css" in out
+    bad = '<p>Broken <span class="arithmatex">\\(\\frac{1}{\\)</span>.</p>'
+    try:
+        with pytest.raises(PluginError, match=r"docs/page\.md:5: TeX error"):
+            render(bad)
+    finally:
+        hook.on_shutdown()

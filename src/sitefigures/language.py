@@ -9,7 +9,7 @@ from matplotlib.colors import LinearSegmentedColormap, LogNorm
 
 from ref.bigram import SYMBOLS, count_matrix, load_names
 from ref.sampling import softmax_with_temperature
-from sitefigures.style import LIGHT, figure
+from sitefigures.style import figure
 
 #: The five logits of lessons L17 and L18.
 LOGITS = [4.0, 2.5, 2.0, 0.5, 0.1]
@@ -19,7 +19,7 @@ TEMPERATURES = [0.5, 1.0, 2.0]
 
 def _ramp(style):
     """Few counts faint, many counts strong, on either background."""
-    if style is LIGHT:
+    if not style.dark:
         colours = ["#c6dbef", "#6baed6", "#08519c", "#08306b"]
     else:
         colours = ["#2c3e70", "#2a788e", "#7ad151", "#fde725"]
@@ -42,8 +42,12 @@ def draw_bigram(style):
         interpolation="nearest",
     )
     ticks = np.arange(len(SYMBOLS))
-    ax.set_xticks(ticks, list(SYMBOLS), fontsize=8, fontfamily="monospace")
-    ax.set_yticks(ticks, list(SYMBOLS), fontsize=8, fontfamily="monospace")
+    ax.set_xticks(
+        ticks, list(SYMBOLS), fontsize="small", fontfamily="monospace"
+    )
+    ax.set_yticks(
+        ticks, list(SYMBOLS), fontsize="small", fontfamily="monospace"
+    )
     ax.tick_params(length=0)
     ax.xaxis.set_ticks_position("top")
     ax.xaxis.set_label_position("top")
@@ -97,7 +101,7 @@ def draw_temperature(style):
     curves.set_xscale("log")
     curves.set_xlabel("temperature T (log scale)")
     curves.set_ylim(0, 1)
-    curves.legend(fontsize=8, labelcolor=style.text, frameon=False)
+    curves.legend(fontsize="small", labelcolor=style.text, frameon=False)
     return fig
 
 

@@ -43,7 +43,7 @@ ACTIVATIONS = [
 
 def _legend(ax, style, **kwargs):
     """A legend in the style's text colour (made after `figure` returned)."""
-    ax.legend(fontsize=8, labelcolor=style.text, frameon=False, **kwargs)
+    ax.legend(fontsize="small", labelcolor=style.text, frameon=False, **kwargs)
 
 
 def draw_activations(style):
@@ -157,7 +157,7 @@ def draw_optimizer_paths(style):
         (1.0, 1.0),
         xytext=(8, -4),
         textcoords="offset points",
-        fontsize=8,
+        fontsize="small",
         color=style.text,
     )
     plane.set_xlabel("x")
@@ -189,7 +189,7 @@ def draw_fit_errors(style):
         textcoords="offset points",
         ha="right",
         va="center",
-        fontsize=8,
+        fontsize="small",
         color=style.text,
     )
     ax.set_xticks(degrees)

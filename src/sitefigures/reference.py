@@ -10,7 +10,7 @@ from ref.backprop import cost, gradients, step
 from ref.neuron import TRUTH_TABLE_INPUTS
 from ref.scaling import kaplan_loss
 from ref.training import AND_TARGETS
-from sitefigures.style import LIGHT, figure
+from sitefigures.style import figure
 
 # --- glossary: a power law is a straight line on log-log axes ----------------
 
@@ -23,14 +23,16 @@ def draw_scaling(style):
     linear.plot(N, L)
     linear.set_xlabel("parameters N")
     linear.set_ylabel("loss L(N)")
-    linear.set_title("linear axes: a curve", color=style.text, fontsize=10)
+    linear.set_title(
+        "linear axes: a curve", color=style.text, fontsize="medium"
+    )
     loglog.plot(N, L)
     loglog.set_xscale("log")
     loglog.set_yscale("log")
     loglog.set_xlabel("parameters N (log scale)")
     loglog.set_ylabel("loss L(N) (log scale)")
     loglog.set_title(
-        "log-log axes: a straight line", color=style.text, fontsize=10
+        "log-log axes: a straight line", color=style.text, fontsize="medium"
     )
     # One decade of N, to read the slope -alpha off the line.
     n0, n1 = 1e8, 1e9
@@ -49,7 +51,7 @@ def draw_scaling(style):
         textcoords="offset points",
         va="center",
         color=style.text,
-        fontsize=9,
+        fontsize="medium",
     )
     ticks = [1.5, 2.0, 3.0, 4.0]
     loglog.set_yticks(ticks, [f"{t:g}" for t in ticks])
@@ -96,7 +98,7 @@ def draw_landscape(style):
     Wg, Bg, C = and_landscape(
         np.linspace(-2, 8, 121), np.linspace(-12, 4, 121)
     )
-    cmap = "Blues_r" if style is LIGHT else "cividis"
+    cmap = "Blues_r" if not style.dark else "cividis"
     ax.contourf(Wg, Bg, C, levels=12, cmap=cmap)
     ax.contour(Wg, Bg, C, levels=12, colors=style.grid, linewidths=0.4)
     path = and_path()
@@ -109,7 +111,7 @@ def draw_landscape(style):
         "bbox": {
             "boxstyle": "round,pad=0.2",
             "linewidth": 0,
-            "facecolor": "white" if style is LIGHT else "#1e2129",
+            "facecolor": "white" if not style.dark else "#1e2129",
             "alpha": 0.85,
         },
     }

@@ -1,6 +1,14 @@
-"""Colours and a figure factory shared by all figures."""
+"""Colours, sizes and a figure factory shared by all figures.
 
-from dataclasses import dataclass
+Every figure is drawn four times: for the light and the dark colour
+scheme, each wide (for a screen or paper) and narrow (for a phone).
+The narrow variants stack side-by-side panels, are at most
+``NARROW_WIDTH`` inches wide and use larger type, so that on a 375 px
+phone (a content column of ``PHONE_COLUMN_PX``) no text is smaller than
+``MIN_PHONE_TEXT_PX``; ``tests/test_site.py`` measures every one.
+"""
+
+from dataclasses import dataclass, replace
 
 import matplotlib
 
@@ -11,22 +19,47 @@ import matplotlib.pyplot as plt  # noqa: E402
 # Okabe-Ito, distinguishable with the common forms of colour blindness.
 SERIES = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
 
+#: A 375 px phone shows the page's column 343 px wide (0.8 rem margins).
+PHONE_COLUMN_PX = 343
+#: The smallest text, in CSS px, a figure may show on that phone.
+MIN_PHONE_TEXT_PX = 11
+#: The narrow variants' width (inches; 1 in = 96 CSS px at scale 1).
+NARROW_WIDTH = 4.0
+#: The narrow variants are shown up to this viewport width (see
+#: hooks/lean.py, which writes the <picture> element).
+NARROW_MEDIA = "(max-width: 40em)"
+
 
 @dataclass(frozen=True)
 class Style:
     name: str
     text: str
     grid: str
+    dark: bool = False
+    narrow: bool = False
+    font_size: float = 10
 
 
 LIGHT = Style("light", text="#1f1f1f", grid="#d0d0d0")
-DARK = Style("dark", text="#e6e6e6", grid="#4a4a4a")
-STYLES = (LIGHT, DARK)
+DARK = Style("dark", text="#e6e6e6", grid="#4a4a4a", dark=True)
+LIGHT_NARROW = replace(LIGHT, name="light-narrow", narrow=True, font_size=12)
+DARK_NARROW = replace(DARK, name="dark-narrow", narrow=True, font_size=12)
+STYLES = (LIGHT, DARK, LIGHT_NARROW, DARK_NARROW)
 
 
-def figure(style, ncols=1, width=6.4, height=3.6):
-    """A transparent figure with axes coloured for `style`."""
-    rc = {
+def render(draw, style):
+    """`draw(style)` with the style's type size as the default.
+
+    Text sizes given by name ("small") are worked out when the text is
+    made, so the whole drawing runs with the style's ``font.size``.
+    """
+    with plt.rc_context({"font.size": style.font_size}):
+        return draw(style)
+
+
+def rc(style):
+    """matplotlib settings for `style` (the labs run their cells in it)."""
+    return {
         "text.color": style.text,
         "axes.labelcolor": style.text,
         "axes.edgecolor": style.text,
@@ -34,15 +67,60 @@ def figure(style, ncols=1, width=6.4, height=3.6):
         "ytick.color": style.text,
         "grid.color": style.grid,
         "axes.prop_cycle": matplotlib.cycler(color=SERIES),
-        "font.size": 10,
+        "font.size": style.font_size,
         "legend.frameon": False,
+        "legend.labelcolor": style.text,
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.transparent": True,
     }
-    with plt.rc_context(rc):
+
+
+def narrow_size(width, height):
+    """A single panel's size in its narrow variant (see `figure`)."""
+    shrink = min(1.0, NARROW_WIDTH / width)
+    return width * shrink, max(2.8, height * shrink)
+
+
+def figure(style, ncols=1, width=6.4, height=3.6):
+    """A transparent figure with axes coloured for `style`.
+
+    For a narrow style the panels are stacked, one above the other, and
+    each is at most ``NARROW_WIDTH`` wide (its height shrinks with it, but
+    not below 2.8 in).
+    """
+    nrows = 1
+    if style.narrow:
+        panel = width / ncols
+        shrink = min(1.0, NARROW_WIDTH / panel)
+        width = panel * shrink
+        height = max(2.8, height * shrink) * ncols
+        nrows, ncols = ncols, 1
+    with plt.rc_context(rc(style)):
         fig, axes = plt.subplots(
-            1, ncols, figsize=(width, height), layout="constrained"
+            nrows, ncols, figsize=(width, height), layout="constrained"
         )
         for ax in fig.axes:
             ax.grid(True, linewidth=0.5)
             ax.set_facecolor("none")
     fig.patch.set_alpha(0)
     return fig, axes
+
+
+def smallest_text_px(fig, column_px=PHONE_COLUMN_PX):
+    """The smallest visible text of `fig`, in CSS px, in a column that wide.
+
+    An image is shown at its own size (1 in = 96 px) or shrunk to the
+    column, never enlarged; a point is 96/72 px.
+    """
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # makes the tick labels the locators choose
+    width_px = fig.get_figwidth() * 96
+    scale = min(1.0, column_px / width_px)
+    sizes = [
+        t.get_fontsize() * 96 / 72 * scale
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+    return min(sizes) if sizes else None

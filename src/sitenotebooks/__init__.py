@@ -151,46 +151,95 @@ def execute_in_process(nb, name):
     """Run the code cells of `nb` in order, in one fresh namespace.
 
     Printed text becomes a stream output; every matplotlib figure open
-    after a cell becomes an SVG display output (and is closed).
+    after a cell becomes an SVG display output (and is closed). The lab
+    is run once per figure style of the site (`sitefigures.style`): the
+    light, wide figure is the output a notebook shows; the dark and the
+    narrow (phone) drawings ride along in the output's metadata under
+    ``"site"``, for the web page (hooks/lean.py), which shows the one
+    that fits the reader's screen and colour scheme.
     """
-    import matplotlib
+    from sitefigures.style import LIGHT, STYLES
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    namespace = {"__name__": "__main__"}
+    runs = {style.name: _run(nb, name, style) for style in STYLES}
     count = 0
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         count += 1
-        filename = f"{name} (cell {index + 1})"
-        out = io.StringIO()
-        try:
-            with contextlib.redirect_stdout(out), warnings.catch_warnings():
-                warnings.filterwarnings(
-                    "ignore", message=".*non-interactive.*"
-                )
-                exec(compile(cell.source, filename, "exec"), namespace)
-        except Exception as exc:
-            line = _line_in(exc, filename)
-            plt.close("all")
-            raise LabError(
-                f"{name}: cell {index + 1}, line {line}: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
+        text, figures = runs[LIGHT.name][index]
         outputs = []
-        if out.getvalue():
-            outputs.append(
-                v4.new_output("stream", name="stdout", text=out.getvalue())
+        if text:
+            outputs.append(v4.new_output("stream", name="stdout", text=text))
+        for k, svg in enumerate(figures):
+            out = v4.new_output(
+                "display_data",
+                data={"image/svg+xml": svg, "text/plain": "<Figure>"},
             )
-        for number in plt.get_fignums():
-            outputs.append(_figure_output(plt.figure(number)))
-        plt.close("all")
+            twins = {
+                s.name: runs[s.name][index][1][k]
+                for s in STYLES
+                if s is not LIGHT and len(runs[s.name][index][1]) > k
+            }
+            if twins:
+                out.metadata["site"] = twins
+            outputs.append(out)
         cell.outputs = outputs
         cell.execution_count = count
     nb.metadata["kernelspec"] = KERNELSPEC
     return nb
+
+
+def _run(nb, name, style):
+    """{cell index: (printed text, [SVG of each figure])} in `style`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sitefigures.style import narrow_size, rc
+
+    namespace = {"__name__": "__main__"}
+    results = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        filename = f"{name} (cell {index + 1})"
+        out = io.StringIO()
+        with plt.rc_context(rc(style)):
+            try:
+                with (
+                    contextlib.redirect_stdout(out),
+                    warnings.catch_warnings(),
+                ):
+                    warnings.filterwarnings(
+                        "ignore", message=".*non-interactive.*"
+                    )
+                    exec(compile(cell.source, filename, "exec"), namespace)
+            except Exception as exc:
+                line = _line_in(exc, filename)
+                plt.close("all")
+                raise LabError(
+                    f"{name}: cell {index + 1}, line {line}: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+            figures = []
+            for number in plt.get_fignums():
+                fig = plt.figure(number)
+                if style.narrow:
+                    fig.set_size_inches(*narrow_size(*fig.get_size_inches()))
+                figures.append(_svg(fig))
+            plt.close("all")
+        results[index] = (out.getvalue(), figures)
+    return results
+
+
+def _svg(fig):
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    with plt.rc_context({"svg.hashsalt": "ref"}):  # same ids every build
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
 
 
 def _line_in(exc, filename):
@@ -201,18 +250,6 @@ def _line_in(exc, filename):
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-def _figure_output(fig):
-    import matplotlib.pyplot as plt
-
-    buf = io.StringIO()
-    with plt.rc_context({"svg.hashsalt": "ref"}):  # same ids every build
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    return v4.new_output(
-        "display_data",
-        data={"image/svg+xml": buf.getvalue(), "text/plain": repr(fig)},
-    )
 
 
 def write(nb, path):

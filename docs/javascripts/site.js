@@ -1,11 +1,17 @@
 // Regions that scroll sideways (wide formulas or tables on a phone, lab
-// code) must be reachable with the keyboard to be scrolled; regions that
-// fit get no extra tab stop.
-const SCROLLERS = ".arithmatex, .md-typeset__scrollwrap, .highlight-ipynb";
+// code and outputs) must be reachable with the keyboard to be scrolled;
+// regions that fit get no extra tab stop. Inline math never scrolls, so
+// only display math is looked at. All sizes are read first, then the
+// attributes written, so the page is laid out once, not once per region.
+const SCROLLERS =
+  "div.arithmatex, .md-typeset__scrollwrap, .highlight-ipynb pre, " +
+  ".jp-RenderedText pre";
 
 function markScrollable(root) {
-  for (const el of root.querySelectorAll(SCROLLERS)) {
-    if (el.scrollWidth > el.clientWidth) {
+  const regions = [...root.querySelectorAll(SCROLLERS)];
+  const wide = regions.map((el) => el.scrollWidth > el.clientWidth);
+  regions.forEach((el, i) => {
+    if (wide[i]) {
       if (!el.hasAttribute("tabindex")) {
         el.tabIndex = 0;
         el.dataset.scrollFocus = "";
@@ -14,7 +20,7 @@ function markScrollable(root) {
       el.removeAttribute("tabindex");
       delete el.dataset.scrollFocus;
     }
-  }
+  });
 }
 
 let resizeTimer;
@@ -26,19 +32,9 @@ window.addEventListener("resize", () => {
 // Runs on the first load and after every instant navigation (Material's
 // document$ observable).
 document$.subscribe(({ body }) => {
-  // Render math with the site's own copy of KaTeX.
-  renderMathInElement(body, {
-    delimiters: [
-      { left: "$$", right: "$$", display: true },
-      { left: "$", right: "$", display: false },
-      { left: "\\(", right: "\\)", display: false },
-      { left: "\\[", right: "\\]", display: true },
-    ],
-    throwOnError: false,
-  });
-
   markScrollable(body);
-  // KaTeX's fonts change the widths once they have loaded.
+  // KaTeX's fonts (math rendered at build time) change the widths once
+  // they have loaded.
   document.fonts.ready.then(() => markScrollable(body));
 
   // Material's search overlay is a dialog without a name.
