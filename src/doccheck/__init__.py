@@ -26,3 +26,18 @@ def all_pages(root):
     found = [p for d in PAGE_DIRS for p in sorted((root / d).rglob("*.md"))]
     found += [root / f for f in PAGE_FILES if (root / f).exists()]
     return [p for p in found if is_page(p.relative_to(root))]
+
+
+#: Pages on which every formula that states something must carry a formula
+#: marker (``<!--% ... -->``). A page can also ask for it in its front
+#: matter: ``doccheck: {formulas: required}``. Add pages here as their
+#: formulas get markers; once all have them, make it the default.
+FORMULAS_REQUIRED = ("CONTRIBUTING.md",)
+
+
+def formulas_required(path, meta):
+    """True if every stating formula of the page must be checked."""
+    own = meta.get("doccheck") if isinstance(meta, dict) else None
+    if isinstance(own, dict) and own.get("formulas") == "required":
+        return True
+    return Path(path).as_posix() in FORMULAS_REQUIRED

@@ -13,7 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from doccheck.run import check_page, format_problems
+from doccheck.isolate import check_isolated
+from doccheck.run import format_problems
+from doccheck.source import read_page
 
 
 def main(argv=None):
@@ -35,14 +37,18 @@ def main(argv=None):
             continue
         rel = path.as_posix()
         start = time.perf_counter()
-        text = path.read_text(encoding="utf-8")
+        text, problem = read_page(path)
+        if problem is not None:
+            print(format_problems(rel, [problem]))
+            failed = True
+            continue
         if args.update:
-            updated = check_page(rel, text, update=True).updated_text
+            updated = check_isolated(rel, text, update=True)[0].updated_text
             if updated not in (None, text):
                 path.write_text(updated, encoding="utf-8")
                 text = updated
                 print(f"{rel}: updated from the code")
-        result = check_page(rel, text)
+        result = check_isolated(rel, text)[0]
         seconds = time.perf_counter() - start
         c = result.census
         if result.skipped:
@@ -55,7 +61,8 @@ def main(argv=None):
         print(
             f"{rel}: {status}: {c.executed}/{c.fences - c.listings} fences "
             f"run, {c.outputs} outputs and {c.checked} numbers checked, "
-            f"{c.given} given ({seconds:.2f} s)"
+            f"{c.given} given, {c.formulas} formulas checked "
+            f"({seconds:.2f} s)"
         )
     return 1 if failed else 0
 

@@ -24,9 +24,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from doccheck import all_pages
+from doccheck import all_pages, formulas_required, is_page
+from doccheck import formula as formulamod
 from doccheck import page as pagemod
-from doccheck.run import check_page
+from doccheck.run import check_page, scope_for, scopes_of
 
 DIGIT = re.compile(r"\d")
 
@@ -134,6 +135,99 @@ def mutants(path, text):
             offset += len(raw_line) + 1
 
 
+# --- formulas ----------------------------------------------------------------
+
+#: A number in LaTeX (not part of a command name).
+LATEX_NUMBER = re.compile(r"(?<![A-Za-z\\])\d+(?:\.\d+)?")
+#: A power: ^2, ^{...}, ^t (not ^\top).
+POWER = re.compile(r"\^(?:(\d)|\{([^{}]*)\}|([A-Za-z]))")
+
+
+def formula_variants(latex):
+    """(kind, mutated latex) for one formula: digits, signs, powers."""
+    out = []
+    for m in LATEX_NUMBER.finditer(latex):
+        j = m.end() - 1
+        if latex[j] == ".":
+            continue
+        out.append(
+            ("formula digit", _replace(latex, j, j + 1, _bump(latex[j])))
+        )
+    for m in re.finditer(r"(?<![\\])[-+]", latex):
+        new = "+" if m.group() == "-" else "-"
+        if m.group() == "-" and _leading(latex, m.start()):
+            out.append(
+                ("formula sign", _replace(latex, m.start(), m.end(), ""))
+            )
+        else:
+            out.append(
+                ("formula sign", _replace(latex, m.start(), m.end(), new))
+            )
+    for m in POWER.finditer(latex):
+        if m.group(1):
+            new = "^" + _bump(m.group(1))
+            if new == "^0":
+                new = "^{10}"
+        elif m.group(2) is not None:
+            if m.group(2).strip() in ("\\top", "\\intercal"):
+                continue
+            new = "^{" + m.group(2) + " + 1}"
+        else:
+            new = "^{" + m.group(3) + " + 1}"
+        out.append(("formula power", _replace(latex, m.start(), m.end(), new)))
+    seen, unique = {latex}, []
+    for kind, new in out:
+        if new not in seen:
+            seen.add(new)
+            unique.append((kind, new))
+    return unique
+
+
+def _leading(latex, i):
+    """True if the minus at `i` is a sign, not a subtraction."""
+    before = latex[:i].rstrip()
+    return (
+        not before
+        or before[-1] in "({[=,^_"
+        or before.endswith(("\\left(", "\\bigl(", "\\frac{"))
+    )
+
+
+@dataclass
+class FormulaStats:
+    total: int = 0  # formula mutants tried
+    caught: int = 0
+    unmarked: int = 0  # formulas with no marker (their mutants survive)
+    notation: int = 0  # formulas marked as notation (not mutated)
+
+
+def formula_mutants(page):
+    """(formula, Mutant) for every formula of the parsed `page`."""
+    for f in page.formulas:
+        for kind, new in formula_variants(f.latex):
+            last = f.line + f.latex.count("\n") + 1
+            yield (
+                f,
+                Mutant(
+                    f.line,
+                    range(f.line, last + 1),
+                    kind,
+                    new,
+                    f.latex.strip(),
+                    new.strip(),
+                ),
+            )
+
+
+def _formula_caught(f, latex, scopes, final):
+    """True if the checker reports a problem for the mutated formula."""
+    if f.marker is None:
+        return False
+    ns = scope_for(f.marker, scopes, final)
+    outcome = formulamod.check_formula(latex, f.marker.expr, ns)
+    return bool(outcome.problems)
+
+
 @dataclass
 class PageReport:
     path: str
@@ -141,12 +235,46 @@ class PageReport:
     caught: int = 0
     survivors: list = None
     skipped: str | None = None
+    formulas: FormulaStats = None
+    formula_survivors: list = None
 
 
-def mutate_page(path, text):
-    report = PageReport(path, survivors=[])
-    cache = {}
-    base = check_page(path, text, cache=cache)
+#: Mutation reports computed in the pages' own processes this session
+#: (filled by the pytest plugin), by (path, text): `mutate_page` hands
+#: them out instead of running the page's code a second time.
+SESSION_REPORTS = {}
+#: The pytest session's pool of page processes (set by the plugin): the
+#: mutation test asks it for a page's report, so each page runs once.
+SESSION_POOL = None
+
+
+def mutate_page(path, text, cache=None, base=None):
+    """Mutate every checked number, output and formula of the page.
+
+    `cache` and `base` are the page's run and result when the caller has
+    them already (in the page's own process): the code is not run again.
+    """
+    if cache is None and (path, text) in SESSION_REPORTS:
+        return SESSION_REPORTS.pop((path, text))
+    if cache is None and SESSION_POOL is not None and is_page(path):
+        result, report = SESSION_POOL.result(path, text, mutate=True)
+        if report is not None:
+            return report
+        if result.skipped or result.problems:
+            return PageReport(
+                path,
+                survivors=[],
+                skipped=result.skipped
+                or "the page fails its checks unchanged",
+                formulas=FormulaStats(),
+                formula_survivors=[],
+            )
+    report = PageReport(
+        path, survivors=[], formulas=FormulaStats(), formula_survivors=[]
+    )
+    cache = {} if cache is None else cache
+    if base is None:
+        base = check_page(path, text, cache=cache)
     if base.skipped:
         report.skipped = base.skipped
         return report
@@ -160,18 +288,68 @@ def mutate_page(path, text):
             report.caught += 1
         else:
             report.survivors.append(m)
+    _mutate_formulas(path, text, cache, report)
     return report
+
+
+def _mutate_formulas(path, text, cache, report):
+    """Change a digit, a sign and a power in every formula of the page.
+
+    The page's code is not run again: each mutated formula is evaluated
+    against the names the page's one run left (the cache).
+    """
+    page = pagemod.parse(path, text)
+    scopes, final = scopes_of(page, cache)
+    stats = report.formulas
+    for f in page.formulas:
+        kind = _formula_kind(f)
+        if kind == "notation":
+            stats.notation += 1
+            continue
+        if kind == "unmarked":
+            stats.unmarked += 1
+            if not formulamod.states_something(f.latex, f.display):
+                continue  # $x$: nothing to check, nothing to mutate
+        for kind_, new in formula_variants(f.latex):
+            last = f.line + f.latex.count("\n")
+            m = Mutant(
+                f.line, range(f.line, last + 1), kind_, new, f.latex, new
+            )
+            stats.total += 1
+            if _formula_caught(f, new, scopes, final):
+                stats.caught += 1
+            else:
+                report.formula_survivors.append(m)
+
+
+def _formula_kind(f):
+    if f.marker is None:
+        return "unmarked"
+    try:
+        spec = formulamod.parse_spec(f.marker.expr)
+    except formulamod.FormulaError:
+        return "checked"  # the checker reports it; mutants are caught
+    return "notation" if spec.notation else "checked"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("pages", nargs="*", type=Path)
+    parser.add_argument(
+        "--formulas",
+        action="store_true",
+        help="list surviving formula mutants on every page",
+    )
     args = parser.parse_args(argv)
     root = Path.cwd()
     pages = args.pages or all_pages(root)
     total = caught = 0
     failed = False
-    print(f"{'page':<44}{'mutants':>9}{'caught':>9}{'rate':>9}")
+    print(
+        f"{'page':<44}{'mutants':>9}{'caught':>9}{'rate':>9}"
+        f"{'formula':>9}{'caught':>9}{'rate':>9}{'unmarked':>9}"
+    )
+    f_total = f_caught = 0
     for path in pages:
         rel = path.resolve().relative_to(root).as_posix()
         report = mutate_page(rel, path.read_text(encoding="utf-8"))
@@ -180,9 +358,22 @@ def main(argv=None):
             failed = failed or "fails" in report.skipped
             continue
         rate = report.caught / report.total if report.total else 1.0
-        print(f"{rel:<44}{report.total:>9}{report.caught:>9}{rate:>9.1%}")
+        fs = report.formulas
+        f_rate = fs.caught / fs.total if fs.total else 1.0
+        print(
+            f"{rel:<44}{report.total:>9}{report.caught:>9}{rate:>9.1%}"
+            f"{fs.total:>9}{fs.caught:>9}{f_rate:>9.1%}{fs.unmarked:>9}"
+        )
         total += report.total
         caught += report.caught
+        f_total += fs.total
+        f_caught += fs.caught
+        if args.formulas or formulas_required(rel, {}):
+            for m in report.formula_survivors:
+                failed = failed or formulas_required(rel, {})
+                print(
+                    f"  FORMULA SURVIVED {rel}:{m.line}: {m.kind}: {m.after!r}"
+                )
         for m in report.survivors:
             failed = True
             print(
@@ -190,7 +381,11 @@ def main(argv=None):
                 f"{m.before!r} -> {m.after!r}"
             )
     rate = caught / total if total else 1.0
-    print(f"{'total':<44}{total:>9}{caught:>9}{rate:>9.1%}")
+    f_rate = f_caught / f_total if f_total else 1.0
+    print(
+        f"{'total':<44}{total:>9}{caught:>9}{rate:>9.1%}"
+        f"{f_total:>9}{f_caught:>9}{f_rate:>9.1%}"
+    )
     return 1 if failed else 0
 
 

@@ -42,6 +42,15 @@ def flatten(value):
 
 def render(shown, value):
     """Format `value` in the style and at the precision of `shown`."""
+    try:
+        return _render(shown, value)
+    except (OverflowError, ValueError, TypeError) as exc:
+        raise ValueProblem(
+            f"cannot format {value!r:.40} like {shown!r}: {exc}"
+        ) from None
+
+
+def _render(shown, value):
     m = SHOWN.match(shown)
     if not m:
         raise ValueProblem(f"cannot read {shown!r} as a number")

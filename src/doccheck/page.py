@@ -39,6 +39,10 @@ class Fence:
         return self.lang in ("python", "py", "python3")
 
     @property
+    def title(self):
+        return _title(self.info)
+
+    @property
     def is_output(self):
         return self.lang == "text" and _title(self.info) == "Output"
 
@@ -58,6 +62,7 @@ class Number:
     end: int
     line: int
     marker: "Marker | None" = None
+    suffix: str = ""  # what follows: "%", "M", "B", "x", "rd", ...
 
 
 @dataclass
@@ -73,6 +78,18 @@ class Marker:
 
 
 @dataclass
+class Formula:
+    """A math span: ``$...$``, ``$$...$$``, ``\\(...\\)`` or ``\\[...\\]``."""
+
+    latex: str  # without the delimiters
+    start: int
+    end: int
+    line: int
+    display: bool
+    marker: "Marker | None" = None
+
+
+@dataclass
 class Page:
     path: str
     text: str
@@ -84,6 +101,7 @@ class Page:
 
     lines: "_LineIndex"  # line <-> offset lookups for `text`
     body_start: int  # offset where the text after the front matter begins
+    formulas: list = field(default_factory=list)
 
     def without_markers(self):
         """The text with every checker marker removed."""
@@ -134,20 +152,105 @@ NUMBER = re.compile(
     r"|\d+(?:\.\d+)?(?:[eE][-+\u2212]?\d+)?)"
 )
 MINUS = "-\u2212"
+ORDINALS = {"st", "nd", "rd", "th"}
+#: Numbers that are part of a name and claim nothing (documented in
+#: CONTRIBUTING.md): the channel 3Blue1Brown, 2D and 3D.
+NON_CLAIM = re.compile(r"3Blue1Brown|[23]D\b")
+#: Forms a reader would read as a number that the checker cannot read
+#: safely: each is rejected with a message that says what to write.
+ODD_FORMS = (
+    (
+        re.compile(r"(?<![\w.\d])\.\d+"),
+        lambda t: (
+            f"{t}: write a leading zero (0{t}) so that it is read "
+            "and checked as a number"
+        ),
+    ),
+    (
+        re.compile("[\u00bc\u00be\u2150-\u215e]"),
+        lambda t: (
+            f"the fraction {t} cannot be checked: write it as "
+            "digits with a marker (or in math)"
+        ),
+    ),
+    (
+        re.compile(r"(?:(?<=[\s(\[=:<>])|^)\u2013(?=\d)", re.M),
+        lambda t: (
+            "an en dash before a number reads as a minus: write "
+            "\u2212 (or -) for a negative number, or a range as '3 to 5'"
+        ),
+    ),
+)
 NAME_DASH = re.compile(r"[A-Za-z][-\u2013]$")
-UNIT = re.compile(r"[KMBTx](?![A-Za-z])")
+UNIT = re.compile(r"[kKMBTx](?![A-Za-z])")
 
 #: characters allowed between the numbers of one group, e.g. [0.881, 0.060]
 GROUP_SEPARATOR = re.compile(r"[\s,/;+\[\]()\-\u2212\u2013\u00d7\u00b7*_]*")
 #: characters allowed between a number and its marker, e.g. **0.5**)
-TRAILER = re.compile(r"(?:[KMBTx%](?![A-Za-z]))?[\])}%*_\s]*")
+TRAILER = re.compile(
+    r"(?:[kKMBTx%](?![A-Za-z])|(?:st|nd|rd|th)(?![A-Za-z]))?[\])}%*_\s]*"
+)
 
 
 def _sign(prose, start):
-    """True if the character before `start` is a minus sign of the number."""
+    """True if the character before `start` is a minus sign of the number:
+    after a space, a bracket or any symbol (=, \u2248, \u2264, \u00b1 ...), but
+    not after a letter, a digit or a closing bracket (x-1, 3-2, (a)-1)."""
     if start == 0 or prose[start - 1] not in MINUS:
         return False
-    return start == 1 or prose[start - 2] in " \t\n([=:/<>|*~,"
+    if start == 1:
+        return True
+    before = prose[start - 2]
+    return not (before.isalnum() or before in ")]}._'\"")
+
+
+LINK_TITLE = re.compile(r"\]\([^()\s]*\s+(\"[^\"]*\"|'[^']*'|\([^)]*\))\s*\)")
+
+
+def _check_link_titles(text, prose, lines, errors):
+    """A number in a link or image title is shown on hover, unchecked."""
+    for m in LINK_TITLE.finditer(prose):
+        if re.search(r"\d", m.group(1)):
+            errors.append(
+                (
+                    lines.line(m.start()),
+                    f"number in the link title {m.group(1)}: a title "
+                    "cannot carry a marker; move the number into the text",
+                )
+            )
+
+
+LIST_START = re.compile(r"^([ \t>]*)(\d+)[.)][ \t]", re.M)
+
+
+def _check_list_starts(text, prose, lines, errors):
+    """An ordered list shows its first number: it must be 1."""
+    previous_item_end = -1
+    for m in LIST_START.finditer(prose):
+        line_start = m.start()
+        before = prose[previous_item_end + 1 : line_start]
+        first = previous_item_end < 0 or _ends_list(before)
+        if first and m.group(2) not in ("1", "0"):
+            errors.append(
+                (
+                    lines.line(line_start),
+                    f"an ordered list that starts at {m.group(2)} shows "
+                    f"{m.group(2)} to the reader, unchecked: start it at "
+                    "1, or write the number in the text with a marker",
+                )
+            )
+        previous_item_end = prose.find("\n", m.end())
+        if previous_item_end < 0:
+            break
+
+
+def _ends_list(between):
+    """True if the text between two list items ends the first list."""
+    lines_between = between.split("\n")
+    for ln in lines_between:
+        if ln.strip() and not ln.startswith((" ", "\t")):
+            return True  # an unindented paragraph between them
+    return False
 
 
 def _title(info):
@@ -172,8 +275,19 @@ def parse(path, text):
         (lines.offset(f.start), lines.offset(f.end + 1)) for f in fences
     ]
     prose = _blank_spans(text, spans)
-    _check_plain_fences(fences, errors)
+    _check_plain_fences(fences, errors, text)
     _check_code_width(fences, errors)
+    for m in CODE_SPAN.finditer(prose):
+        if re.search(r"\d[%*)\]]*<!--\s*(?:=|%|given)", m.group()):
+            errors.append(
+                (
+                    lines.line(m.start()),
+                    "a marker inside a code span is shown literally and "
+                    "checks nothing: move the number and its marker out "
+                    "of the backticks (or show the example in a fence)",
+                )
+            )
+    _check_hidden_fences(fences, prose, lines, errors)
     prose = CODE_SPAN.sub(_blank, prose)
     markers = []
     for m in MARKER.finditer(prose):
@@ -181,9 +295,13 @@ def parse(path, text):
         if marker is not None:
             markers.append(marker)
     prose = MARKER.sub(_blank, prose)
+    formulas = []
     for m in MATH.finditer(prose):
         _check_math(text, m, errors, lines)
+        formulas.append(_formula(m, lines))
     prose = MATH.sub(_blank, prose)
+    _check_link_titles(text, prose, lines, errors)
+    _check_list_starts(text, prose, lines, errors)
     for pattern in (
         LINK_TARGET,
         LINK_DEF,
@@ -195,25 +313,105 @@ def parse(path, text):
     ):
         prose = pattern.sub(_blank, prose)
 
+    for pattern, message in ODD_FORMS:
+        for m in pattern.finditer(prose):
+            errors.append((lines.line(m.start()), message(m.group())))
     numbers = []
     for m in NUMBER.finditer(prose):
         start = m.start()
         if NAME_DASH.search(prose[max(0, start - 2) : start]):
             continue  # the 3 of GPT-3, the 4 of BP1-BP4
-        after = prose[m.end() : m.end() + 2]
-        if after[:1].isalpha() and not UNIT.match(after):
-            continue  # 2D, 3rd
+        after = prose[m.end() : m.end() + 12]
+        glued = re.match(r"[A-Za-z]+", after)
+        suffix = ""
+        if glued:
+            word = glued.group()
+            if UNIT.match(after):
+                suffix = after[0]
+            elif word in ORDINALS:
+                suffix = word
+            elif NON_CLAIM.match(prose, start):
+                continue
+            else:
+                errors.append(
+                    (
+                        lines.line(start),
+                        f"number {m.group()} is glued to '{word}': write "
+                        "a space between a number and its unit, or spell "
+                        "a name out (see NON_CLAIMS in doccheck.page)",
+                    )
+                )
+                continue
+        elif re.match(r"[ \t]?%", after):
+            suffix = "%"
         if _sign(prose, start):
             start -= 1
         numbers.append(
-            Number(prose[start : m.end()], start, m.end(), lines.line(start))
+            Number(
+                prose[start : m.end()],
+                start,
+                m.end(),
+                lines.line(start),
+                suffix=suffix,
+            )
         )
 
     page = Page(
-        path, text, meta, fences, numbers, markers, errors, lines, body_start
+        path,
+        text,
+        meta,
+        fences,
+        numbers,
+        markers,
+        errors,
+        lines,
+        body_start,
+        formulas,
     )
     _attach(page, prose)
+    _attach_formulas(page)
     return page
+
+
+def _formula(m, lines):
+    raw = m.group()
+    if raw.startswith("$$"):
+        latex, display = raw[2:-2], True
+    elif raw.startswith("\\["):
+        latex, display = raw[2:-2], True
+    elif raw.startswith("\\("):
+        latex, display = raw[2:-2], False
+    else:
+        latex, display = raw[1:-1], False
+    return Formula(latex, m.start(), m.end(), lines.line(m.start()), display)
+
+
+#: What may stand between a formula and its marker: $x$**,<!--% -->
+FORMULA_TRAILER = re.compile(r"[\s.,;:)*_]*")
+
+
+def _attach_formulas(page):
+    """Give each formula marker the math span right before it."""
+    for marker in page.markers:
+        if marker.kind != "formula":
+            continue
+        before = [f for f in page.formulas if f.end <= marker.start]
+        if (
+            not before
+            or not FORMULA_TRAILER.fullmatch(
+                page.text[before[-1].end : marker.start]
+            )
+            or before[-1].marker is not None
+        ):
+            page.errors.append(
+                (
+                    marker.line,
+                    f"formula marker <!--% {marker.expr} --> does not "
+                    "follow a formula ($...$ or $$...$$)",
+                )
+            )
+            continue
+        before[-1].marker = marker
 
 
 class _LineIndex:
@@ -254,18 +452,84 @@ def _blank_spans(text, spans):
 
 
 def _front_matter(path, text):
-    if not text.startswith("---\n"):
+    bom = 1 if text.startswith("\ufeff") else 0
+    if not text.startswith("---\n", bom):
         return {}, 0
-    end = text.find("\n---\n", 4)
+    if text.startswith("---\n", bom + 4):
+        return {}, bom + 8  # empty front matter
+    end = text.find("\n---\n", bom + 3)
     if end < 0:
-        raise PageError(1, "front matter opened with '---' is never closed")
+        if text.endswith("\n---") and len(text) > bom + 4:
+            end = len(text) - 4
+        else:
+            raise PageError(
+                1, "front matter opened with '---' is never closed"
+            )
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        meta = yaml.safe_load(text[bom + 4 : end]) or {}
     except yaml.YAMLError as exc:
-        raise PageError(1, f"front matter is not valid YAML: {exc}") from None
+        line = 1
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            line = mark.line + 2
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise PageError(
+            line, f"front matter is not valid YAML: {problem}"
+        ) from None
     if not isinstance(meta, dict):
         raise PageError(1, "front matter must be a mapping")
-    return meta, end + 5
+    _check_options(meta, text)
+    return meta, min(end + 5, len(text))
+
+
+#: The keys a page may set under `doccheck:` in its front matter.
+OPTIONS = {
+    "setup": "python code run before the page's fences (a string)",
+    "requires": "a list of modules the page needs, e.g. [torch]",
+    "timeout": "seconds the page may run (a number)",
+    "formulas": "'required': every stating formula needs a marker",
+}
+
+
+def _check_options(meta, text):
+    own = meta.get("doccheck")
+    if own is None:
+        return
+    line = _key_line(text, "doccheck")
+    if not isinstance(own, dict):
+        raise PageError(
+            line,
+            f"'doccheck:' must be a mapping of {', '.join(OPTIONS)}, got "
+            f"{type(own).__name__} {own!r:.40}",
+        )
+    for key, value in own.items():
+        where = _key_line(text, str(key))
+        if key not in OPTIONS:
+            raise PageError(
+                where,
+                f"unknown option doccheck: {key}; the options are "
+                f"{', '.join(OPTIONS)}",
+            )
+        ok = {
+            "setup": isinstance(value, str),
+            "requires": isinstance(value, list)
+            and all(isinstance(v, str) for v in value),
+            "timeout": isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and 0 < value <= 3600,
+            "formulas": value == "required",
+        }[key]
+        if not ok:
+            raise PageError(
+                where,
+                f"doccheck: {key}: {value!r:.40} is not valid: it must be "
+                f"{OPTIONS[key]}",
+            )
+
+
+def _key_line(text, key):
+    m = re.search(rf"^[ \t]*{re.escape(key)}:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
 def _fences(text, body_start):
@@ -302,7 +566,7 @@ def _fences(text, body_start):
         if j == len(lines):
             raise PageError(i + 1, f"fence {fence}{info} is never closed")
         body_lines = [_dedent(ln, indent) for ln in lines[i + 1 : j]]
-        lang = info.split()[0].lstrip("{.").lower() if info else ""
+        lang = _lang(info)
         fences.append(
             Fence(
                 lang=lang,
@@ -321,6 +585,25 @@ def _fences(text, body_start):
     return fences
 
 
+HTML_COMMENT = re.compile(r"<!--(?!\s*(?:=|%|given\b)).*?-->", re.S)
+
+
+def _check_hidden_fences(fences, prose, lines, errors):
+    """A fence inside an HTML comment runs but the reader never sees it."""
+    spans = [(m.start(), m.end()) for m in HTML_COMMENT.finditer(prose)]
+    for f in fences:
+        at = lines.offset(f.start)
+        if any(a <= at < b for a, b in spans):
+            errors.append(
+                (
+                    f.start,
+                    "this fence is inside an HTML comment: the reader "
+                    "never sees it, so it must not set values the page "
+                    "checks; show the code, or delete it",
+                )
+            )
+
+
 def _dedent(line, indent):
     n = 0
     while n < len(indent) and n < len(line) and line[n] in " \t":
@@ -328,15 +611,98 @@ def _dedent(line, indent):
     return line[n:]
 
 
-def _check_plain_fences(fences, errors):
-    """Text fences hold output, and an output must follow python code."""
+#: Fence languages that are shown, not run: examples of other tools.
+SHOWN_LANGUAGES = {
+    "bash",
+    "sh",
+    "shell",
+    "yaml",
+    "yml",
+    "toml",
+    "json",
+    "markdown",
+    "md",
+    "html",
+    "css",
+    "javascript",
+    "js",
+    "latex",
+    "tex",
+    "diff",
+    "ini",
+    "make",
+    "makefile",
+    "dockerfile",
+}
+#: Fences that look like checked code or output but would not be compared.
+SESSIONS = {"console", "pycon", "python-repl", "ipython", "ipython3", "repl"}
+PYTHON_ALIASES = ("python", "py", "python3")
+
+
+def _lang(info):
+    """The language of a fence: ```python, ``` python, ```{.python ...}."""
+    if not info:
+        return ""
+    if info.startswith("{"):
+        m = re.match(r"\{\s*\.?([\w+-]+)", info)
+        return m.group(1).lower() if m else "{"
+    return info.split()[0].lower()
+
+
+def _check_plain_fences(fences, errors, text=""):
+    """Text fences hold output, and an output must follow python code.
+
+    Every language is run (python), compared (text title="Output"),
+    shown (SHOWN_LANGUAGES) or rejected: nothing is silently ignored.
+    """
+    for f in fences:
+        title = _title(f.info)
+        if f.lang in SESSIONS:
+            errors.append(
+                (
+                    f.start,
+                    f"a ```{f.lang} block shows a session whose output is "
+                    "not compared: write a ```python fence and a "
+                    '```text title="Output" block after it',
+                )
+            )
+        elif title == "Output" and f.lang != "text":
+            errors.append(
+                (
+                    f.start,
+                    f"a ```{f.lang or '(no language)'} block titled "
+                    "Output is not compared: an output block is "
+                    '```text title="Output"',
+                )
+            )
+        elif (
+            f.lang
+            and f.lang not in PYTHON_ALIASES
+            and f.lang not in SHOWN_LANGUAGES
+            and f.lang not in ("text", "txt")
+        ):
+            errors.append(
+                (
+                    f.start,
+                    f"fence language {f.lang!r} is neither run nor shown "
+                    "as a known example: use python (run), text "
+                    'title="Output", or one of '
+                    + ", ".join(sorted(SHOWN_LANGUAGES)),
+                )
+            )
     previous = None
     for f in fences:
         if f.is_output:
+            between = (
+                text.splitlines()[previous.end : f.start - 1]
+                if (previous is not None and text)
+                else []
+            )
             if (
                 previous is None
                 or not previous.is_python
                 or previous.is_listing
+                or any(ln.strip() for ln in between)
             ):
                 errors.append(
                     (
@@ -382,6 +748,8 @@ def _marker(m, text, lines):
     line = lines.line(m.start())
     if body.startswith("="):
         return Marker("expr", body[1:].strip(), m.start(), m.end(), line)
+    if body.startswith("%"):
+        return Marker("formula", body[1:].strip(), m.start(), m.end(), line)
     if body == "given" or body.startswith("given:"):
         return Marker("given", body[6:].strip(), m.start(), m.end(), line)
     return None  # an ordinary HTML comment
@@ -407,6 +775,8 @@ def _attach(page, prose):
     """Give each marker the number(s) right before it."""
     numbers = page.numbers
     for marker in page.markers:
+        if marker.kind == "formula":
+            continue
         # The last number that ends before the marker ...
         before = [n for n in numbers if n.end <= marker.start]
         if not before or not TRAILER.fullmatch(

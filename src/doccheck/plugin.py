@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from doccheck import is_page
-from doccheck.run import Problem, check_page, format_problems
+from doccheck.run import Problem, format_problems
+from doccheck.source import read_page
 
 CENSUS_KEY = "doccheck-census"
 #: Accepted count of given (not computed) numbers per page: a ratchet.
@@ -59,12 +60,66 @@ class PageFile(pytest.File):
         yield PageItem.from_parent(self, name="page")
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected
+def pytest_collection_modifyitems(session, config, items):
+    """Note the pages, and whether the mutation test will want them."""
+    config._doccheck_pages = [i for i in items if isinstance(i, PageItem)]
+    config._doccheck_mutate = any(
+        i.name.startswith("test_every_mutant_is_caught") for i in items
+    )
+    if config._doccheck_pages or config._doccheck_mutate:
+        _pool(config)
+
+
+def _pool(config):
+    """One pool per session: every page in its own process, run once."""
+    pool = getattr(config, "_doccheck_pool", None)
+    if pool is None:
+        from doccheck.isolate import Pool
+
+        pool = config._doccheck_pool = Pool()
+        from doccheck import mutate as mutatemod
+
+        mutatemod.SESSION_POOL = pool
+        update = config.getoption("docs_update")
+        mutate = getattr(config, "_doccheck_mutate", False) and not update
+        # Under xdist each worker runs only its share: ask on demand.
+        ahead = (
+            [] if hasattr(config, "workerinput") else config._doccheck_pages
+        )
+        for item in ahead:
+            rel, text, problem = item.source()
+            if problem is None:
+                pool.submit(rel, text, update, mutate)
+    return pool
+
+
+def pytest_sessionfinish(session):
+    pool = getattr(session.config, "_doccheck_pool", None)
+    if pool is not None:
+        pool.close()
+        from doccheck import mutate as mutatemod
+
+        mutatemod.SESSION_POOL = None
+
+
 class PageItem(pytest.Item):
-    def runtest(self):
+    def source(self):
+        """(relative path, text, Problem or None)."""
         rel = self.path.relative_to(self.config.rootpath).as_posix()
-        text = self.path.read_text(encoding="utf-8")
+        text, problem = read_page(self.path)
+        return rel, text, problem
+
+    def runtest(self):
+        rel, text, problem = self.source()
+        if problem is not None:
+            raise PageFailure(format_problems(rel, [problem]), 1)
         update = self.config.getoption("docs_update")
-        result = check_page(rel, text, update=update)
+        result, report = _pool(self.config).result(rel, text, update)
+        if report is not None:
+            from doccheck.mutate import SESSION_REPORTS
+
+            SESSION_REPORTS[(rel, text)] = report
         self.user_properties.append(
             (
                 CENSUS_KEY,
@@ -150,7 +205,16 @@ def pytest_terminal_summary(terminalreporter):
     if not _rows:
         return
     tr = terminalreporter
-    cols = ("fences", "executed", "listings", "outputs", "checked", "given")
+    cols = (
+        "fences",
+        "executed",
+        "listings",
+        "outputs",
+        "checked",
+        "given",
+        "formulas",
+        "notation",
+    )
     tr.section("docs census")
     tr.write_line(f"{'page':<40}" + "".join(f"{c:>9}" for c in cols))
     totals = dict.fromkeys(cols, 0)

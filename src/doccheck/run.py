@@ -9,16 +9,31 @@ computed outputs and values (the contributor's refresh).
 import ast
 import builtins
 import contextlib
+import copy
 import difflib
 import importlib
 import io
 import linecache
+import os
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field
 
-from doccheck import numbers
+import numpy as np
+
+from doccheck import formula as formulamod
+from doccheck import formulas_required, numbers
 from doccheck import page as pagemod
+
+#: Set by doccheck.isolate in a page's process: a shared int that holds
+#: the line of the fence that is running, for the time-out report.
+CURRENT_LINE = None
+
+#: Longest printed output or diff kept in a report (characters).
+REPORT_CAP = 4000
+#: Most output a fence may print before it is cut (characters).
+OUTPUT_CAP = 200_000
 
 
 @dataclass
@@ -35,6 +50,8 @@ class Census:
     outputs: int = 0
     checked: int = 0
     given: int = 0
+    formulas: int = 0  # formulas checked by evaluating them
+    notation: int = 0  # formulas marked as notation
 
     def as_dict(self):
         return dict(self.__dict__)
@@ -52,6 +69,8 @@ class Result:
 def missing_requirements(meta):
     """Names in the page's `doccheck: requires:` that cannot be imported."""
     needs = (meta.get("doccheck") or {}).get("requires") or []
+    if isinstance(needs, str):  # parse() rejects it; never read letters
+        needs = [needs]
     missing = []
     for name in needs:
         try:
@@ -77,7 +96,17 @@ def check_page(path, text, update=False, cache=None):
     result.problems += [Problem(ln, msg) for ln, msg in page.errors]
     missing = missing_requirements(page.meta)
     if missing:
-        result.skipped = f"needs {', '.join(missing)} (not installed)"
+        reason = f"needs {', '.join(missing)} (not installed)"
+        if os.environ.get("CI"):
+            result.problems.append(
+                Problem(
+                    1,
+                    f"{reason}: CI installs every requirement, so "
+                    "the page cannot be skipped there",
+                )
+            )
+        else:
+            result.skipped = reason
         return result
 
     edits = []  # (start, end, new text) for update mode
@@ -87,6 +116,7 @@ def check_page(path, text, update=False, cache=None):
     scopes = _compare_runs(page, runs, result, edits)
     if result.census.executed == result.census.fences - result.census.listings:
         _check_numbers(page, scopes, final, result, edits)
+        _check_formulas(page, scopes, final, result)
     else:
         # Values depend on all the code; after a failed fence, a mismatch
         # would only be noise.
@@ -141,13 +171,92 @@ def _execute(page):
         if fence.is_listing or failed:
             runs.append(None)
             continue
-        out = io.StringIO()
+        out = _CappedIO()
         problem = _exec(page, fence, namespace, out)
         failed = failed or problem is not None
         runs.append(
-            Run(out.getvalue(), problem, None if problem else dict(namespace))
+            Run(
+                out.getvalue(),
+                problem,
+                None if problem else _snapshot(namespace),
+            )
         )
     return setup_problem, runs, namespace
+
+
+class _CappedIO(io.StringIO):
+    """stdout for a fence: keeps the first OUTPUT_CAP characters."""
+
+    def write(self, text):
+        room = OUTPUT_CAP - self.tell()
+        if room > 0:
+            super().write(text[:room])
+        return len(text)
+
+
+def _snapshot(namespace):
+    """The names as they are now: arrays and lists are copied, so that a
+    later fence that changes one in place does not change what a marker
+    above it reads."""
+    out = dict(namespace)
+    for key, value in namespace.items():
+        if isinstance(value, np.ndarray):
+            out[key] = value.copy()
+        elif isinstance(value, list | dict | set) and len(value) < 10_000:
+            try:
+                out[key] = copy.deepcopy(value)
+            except Exception:  # noqa: BLE001 - keep the original
+                pass
+    return out
+
+
+def _cap(text, limit=None):
+    limit = limit or REPORT_CAP
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n... ({len(text) - limit} more characters)"
+
+
+#: Modules a page must not patch: its own checker, ref, and what both use.
+GUARDED = ("ref", "doccheck", "numpy", "builtins", "math")
+
+
+def tamper_snapshot():
+    """id() of every attribute of the guarded modules."""
+    snap = {}
+    for name, module in list(sys.modules.items()):
+        if module is None or name.split(".")[0] not in GUARDED:
+            continue
+        if name.startswith("numpy.") and name.count(".") > 1:
+            continue
+        try:
+            attrs = dict(vars(module))
+        except TypeError:
+            continue
+        snap[name] = {k: id(v) for k, v in attrs.items()}
+    return snap
+
+
+def tamper_problems(before):
+    """Problems for guarded module attributes that changed."""
+    changed = []
+    after = tamper_snapshot()
+    for name, attrs in before.items():
+        now = after.get(name, {})
+        for key, ident in attrs.items():
+            if key.startswith("__") or key in ("CURRENT_LINE",):
+                continue
+            if now.get(key) != ident:
+                changed.append(f"{name}.{key}")
+    if not changed:
+        return []
+    return [
+        Problem(
+            1,
+            f"the page changed {', '.join(sorted(changed)[:5])}: a page "
+            "must not patch ref, the checker, numpy or builtins",
+        )
+    ]
 
 
 def _run_setup(page, namespace):
@@ -205,7 +314,7 @@ def _compare_runs(page, runs, result, edits):
                     fence.end,
                     "this fence prints output but the page shows no "
                     '```text title="Output" block right after it; printed:\n'
-                    + _indent(run.printed),
+                    + _indent(_cap(run.printed)),
                 )
             )
     if not_run:
@@ -231,6 +340,8 @@ def _exec(page, fence, namespace, out):
         page.text.splitlines(True),
         filename,
     )
+    if CURRENT_LINE is not None:
+        CURRENT_LINE.value = fence.start
     try:
         code = compile(source, filename, "exec")
         with contextlib.redirect_stdout(out):
@@ -244,6 +355,9 @@ def _exec(page, fence, namespace, out):
         if isinstance(exc, KeyboardInterrupt):
             raise
         line, where = _page_line(exc, filename, fence)
+        if type(exc).__name__ == "PageTimeout":
+            exc.line = line
+            raise
         return Problem(
             line, f"python fence raised {type(exc).__name__}: {exc}{where}"
         )
@@ -300,7 +414,7 @@ def _compare_output(page, fence, printed, result, edits):
             fence.start + 1,
             "output block differs from what the code above "
             "prints (refresh with make docs-update):\n"
-            + _indent("\n".join(diff)),
+            + _indent(_cap("\n".join(diff))),
         )
     )
     body = "".join(fence.indent + ln + "\n" if ln else "\n" for ln in got)
@@ -326,12 +440,188 @@ def _eval_marker(marker, namespace):
             "into a marker proves nothing. Tie the number to "
             "code, or mark it <!--given: source-->"
         )
+    trick = _trick(tree)
+    if trick:
+        return None, trick
+    code = compile(tree, "<marker>", "eval")
     try:
-        return eval(compile(tree, "<marker>", "eval"), namespace), None
+        with np.errstate(all="ignore"):
+            value = eval(code, namespace)  # noqa: S307 - the page's own
     except NameError as exc:
         return None, f"uses an unknown name: {exc}"
     except Exception as exc:  # noqa: BLE001 - reported at the marker
         return None, f"raised {type(exc).__name__}: {exc}"
+    if not _depends(code, names, namespace, value):
+        return None, (
+            "gives the same value whatever the page computes (a constant "
+            "with the names multiplied away?): the value must come from "
+            "the page's code or ref"
+        )
+    return value, None
+
+
+#: What a marker may not use: it states a value, it does not run code.
+FORBIDDEN_CALLS = {
+    "eval",
+    "exec",
+    "compile",
+    "open",
+    "globals",
+    "locals",
+    "vars",
+    "getattr",
+    "setattr",
+    "delattr",
+    "__import__",
+    "input",
+    "breakpoint",
+}
+
+
+def _trick(tree):
+    """A message if the marker's expression uses a construct that can hide
+    a typed-in value (a lambda, a dunder, eval), else None."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Lambda | ast.NamedExpr):
+            kind = "a lambda" if isinstance(node, ast.Lambda) else ":="
+            return f"uses {kind}: a marker is a plain expression"
+        if isinstance(node, ast.Name) and node.id.startswith("__"):
+            return f"uses {node.id}: a marker may not reach into internals"
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            return f"uses .{node.attr}: a marker may only use public names"
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in FORBIDDEN_CALLS
+        ):
+            return f"calls {node.func.id}(): a marker states a value"
+    return None
+
+
+#: (seed, what to change): values three times, then sizes and keys.
+_PERTURBATIONS = ((1, "values"), (2, "values"), (3, "values"), (4, "shape"))
+
+
+def _depends(code, names, namespace, value):
+    """True if the value changes when the page's values change.
+
+    The names the marker uses are replaced by perturbed copies (numbers
+    and arrays with random noise, functions with noisy results); if no
+    name can be perturbed there is nothing to test and it passes.
+    """
+    page_names = [n for n in names if n in namespace]
+    try:
+        base = np.asarray(numbers_flat(value), dtype=float)
+    except Exception:  # noqa: BLE001 - flatten reports it later
+        return True
+    any_touched = False
+    for seed, mode in _PERTURBATIONS:
+        rng = np.random.default_rng(seed)
+        ns = dict(namespace)
+        touched = False
+        for n in page_names:
+            new, changed = _perturb(namespace[n], rng, mode=mode)
+            if changed:
+                ns[n], touched = new, True
+        if not touched:
+            continue
+        any_touched = True
+        try:
+            with np.errstate(all="ignore"):
+                other = eval(code, ns)  # noqa: S307
+            other = np.asarray(numbers_flat(other), dtype=float)
+        except Exception:  # noqa: BLE001 - it changed (it broke)
+            return True
+        if other.shape != base.shape or not np.array_equal(
+            other, base, equal_nan=True
+        ):
+            return True
+    return not any_touched
+
+
+def numbers_flat(value):
+    return numbers.flatten(value)
+
+
+def _perturb(value, rng, depth=0, mode="values"):
+    """(changed copy, True) for numbers, arrays, containers, functions.
+
+    mode "values" changes every number by random noise; mode "shape"
+    grows every array, list and string by one entry and shifts the
+    numeric keys of dicts (for markers that state a size or a key).
+    """
+    if depth > 3 or isinstance(value, bool | np.bool_):
+        return value, False
+    if mode == "shape":
+        return _grow(value, rng, depth)
+    if isinstance(value, range):
+        shift = int(rng.integers(1, 5))
+        return range(value.start + shift, value.stop + shift, value.step), True
+    if isinstance(value, int | float | np.number) and np.isreal(value):
+        if isinstance(value, int | np.integer):
+            scaled = int(value * rng.uniform(0.5, 2.0))
+            return scaled + int(rng.integers(1, 5)), True
+        return float(value) * rng.uniform(0.5, 2.0) + rng.normal(), True
+    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.number):
+        if np.issubdtype(value.dtype, np.integer):
+            scaled = (value * rng.uniform(0.5, 2.0, value.shape)).astype(
+                value.dtype
+            )
+            return scaled + rng.integers(1, 5, value.shape), True
+        noise = rng.uniform(0.5, 2.0, value.shape)
+        return value * noise + rng.normal(size=value.shape), True
+    if isinstance(value, list | tuple):
+        items = [_perturb(v, rng, depth + 1) for v in value]
+        out = [v for v, _ in items]
+        if isinstance(value, tuple):
+            out = tuple(out)
+        return out, any(c for _, c in items)
+    if isinstance(value, dict):
+        items = {k: _perturb(v, rng, depth + 1) for k, v in value.items()}
+        return {k: v for k, (v, _) in items.items()}, any(
+            c for _, c in items.values()
+        )
+    if callable(value) and not isinstance(value, type):
+
+        def noisy(*args, **kwargs):
+            return _perturb(value(*args, **kwargs), rng, depth + 1)[0]
+
+        return noisy, True
+    return value, False
+
+
+def _grow(value, rng, depth):
+    if isinstance(value, np.ndarray) and value.ndim:
+        return np.pad(value, 1, mode="edge"), True
+    if isinstance(value, range):
+        return range(value.start - 1, value.stop, value.step), True
+    if isinstance(value, list | tuple | str) and len(value):
+        return value[-1:] + value, True  # one more, and indices shift
+    if isinstance(value, dict) and value:
+        out, changed = {}, False
+        for k, v in value.items():
+            if isinstance(k, int | float) and not isinstance(k, bool):
+                k, changed = k + 1, True
+            v, c = _grow(v, rng, depth + 1)
+            out[k] = v
+            changed = changed or c
+        return out, changed
+    return value, False
+
+
+def scopes_of(page, cache):
+    """([(offset, names)], final names) of the page's one (cached) run."""
+    _, runs, final = _execute_cached(page, cache)
+    scopes = []
+    python = [f for f in page.fences if f.is_python]
+    for fence, run in zip(python, runs, strict=True):
+        if run is not None and run.namespace is not None:
+            scopes.append((page.lines.offset(fence.end + 1), run.namespace))
+    return scopes, final
+
+
+def scope_for(marker, scopes, final):
+    return _scope_for(marker, scopes, final)
 
 
 def _scope_for(marker, scopes, final):
@@ -385,6 +675,10 @@ def _check_numbers(page, scopes, final, result, edits):
         ):
             shown.marker = marker
             census.checked += 1
+            suffix_problem = _suffix_problem(shown, marker)
+            if suffix_problem:
+                result.problems.append(Problem(shown.line, suffix_problem))
+                continue
             try:
                 expected = numbers.render(shown.text, v)
             except numbers.ValueProblem as exc:
@@ -410,6 +704,95 @@ def _check_numbers(page, scopes, final, result, edits):
                     "<!--given: source--> if it is a given fact",
                 )
             )
+
+
+# --- formulas ----------------------------------------------------------------
+
+
+def _check_formulas(page, scopes, final, result):
+    """Evaluate every formula with a marker; require one if the page asks."""
+    required = formulas_required(page.path, page.meta)
+    for f in page.formulas:
+        marker = f.marker
+        if marker is None:
+            if required and formulamod.states_something(f.latex, f.display):
+                result.problems.append(
+                    Problem(
+                        f.line,
+                        f"formula ${_clip(f.latex)}$ is not checked: add "
+                        "<!--% --> right after it (with bindings or "
+                        "'= reference' as needed), or <!--% notation: "
+                        "reason --> if it only defines notation",
+                    )
+                )
+            continue
+        outcome = formulamod.check_formula(
+            f.latex, marker.expr, _scope_for(marker, scopes, final)
+        )
+        if outcome.problems:
+            for message in outcome.problems:
+                result.problems.append(Problem(f.line, message))
+        elif formulamod.parse_spec(marker.expr).notation:
+            result.census.notation += 1
+        else:
+            result.census.formulas += 1
+
+
+def _clip(text, width=50):
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+#: A number shown with one of these suffixes is in that unit; its marker
+#: must divide by the unit (spelled in any of these ways).
+SCALES = {
+    "k": ("1e3", "1_000", "1000", "10**3"),
+    "K": ("1e3", "1_000", "1000", "10**3", "1024"),
+    "M": ("1e6", "1_000_000", "10**6"),
+    "B": ("1e9", "1_000_000_000", "10**9"),
+    "T": ("1e12", "10**12"),
+}
+NAMES = {
+    "k": "thousands",
+    "K": "thousands",
+    "M": "millions",
+    "B": "billions",
+    "T": "trillions",
+}
+
+
+def _suffix_problem(shown, marker):
+    """A message if the marker does not say the unit the page shows."""
+    expr = marker.expr.replace(" ", "")
+    if shown.suffix == "%":
+        if not re.search(r"(?<![\d.])100(?![\d.])|1e2\b", expr):
+            return (
+                f"{shown.text}% is a percentage: its marker must say so "
+                f"with 100 * (fraction), e.g. <!--= 100 * {marker.expr} -->,"
+                " so that 0.88% cannot pass for 88%"
+            )
+    elif shown.suffix in SCALES:
+        spellings = SCALES[shown.suffix]
+        if not any(sp in expr for sp in spellings):
+            return (
+                f"{shown.text}{shown.suffix} is in {NAMES[shown.suffix]}: "
+                f"its marker must divide by {spellings[0]} "
+                f"(e.g. <!--= count / {spellings[0]} -->)"
+            )
+        other = [
+            sp
+            for unit, sps in SCALES.items()
+            if unit not in (shown.suffix, "k", "K")
+            for sp in sps
+            if sp in expr
+            and not any(sp in own for own in spellings if own in expr)
+        ]
+        if other:
+            return (
+                f"{shown.text}{shown.suffix} is in {NAMES[shown.suffix]} "
+                f"but its marker scales by {other[0]}"
+            )
+    return None
 
 
 def _apply(text, edits):
