@@ -543,6 +543,10 @@ def numbers_flat(value):
     return numbers.flatten(value)
 
 
+#: How deep into nested lists, tuples and dicts the perturbation reaches.
+_DEPTH = 6
+
+
 def _perturb(value, rng, depth=0, mode="values"):
     """(changed copy, True) for numbers, arrays, containers, functions.
 
@@ -550,7 +554,7 @@ def _perturb(value, rng, depth=0, mode="values"):
     grows every array, list and string by one entry and shifts the
     numeric keys of dicts (for markers that state a size or a key).
     """
-    if depth > 3 or isinstance(value, bool | np.bool_):
+    if depth > _DEPTH or isinstance(value, bool | np.bool_):
         return value, False
     if mode == "shape":
         return _grow(value, rng, depth)
@@ -595,8 +599,14 @@ def _grow(value, rng, depth):
         return np.pad(value, 1, mode="edge"), True
     if isinstance(value, range):
         return range(value.start - 1, value.stop, value.step), True
-    if isinstance(value, list | tuple | str) and len(value):
+    if isinstance(value, str) and value:
         return value[-1:] + value, True  # one more, and indices shift
+    if isinstance(value, list | tuple) and value and depth <= _DEPTH:
+        # One more entry (so indices shift), and each entry grown too, so
+        # that a size read from an element also moves.
+        items = [_grow(v, rng, depth + 1)[0] for v in value]
+        grown = items[-1:] + items
+        return (tuple(grown) if isinstance(value, tuple) else grown), True
     if isinstance(value, dict) and value:
         out, changed = {}, False
         for k, v in value.items():
