@@ -238,7 +238,11 @@ UNMARKED = r"""
     """
 
 
-def test_unmarked_formulas_pass_while_the_switch_is_off():
+def test_unmarked_formulas_pass_only_on_an_exempt_page(monkeypatch):
+    import doccheck
+
+    assert problems(check(UNMARKED)) != []
+    monkeypatch.setitem(doccheck.FORMULAS_EXEMPT, "page.md", "a test page")
     assert problems(check(UNMARKED)) == []
 
 
@@ -253,11 +257,16 @@ def test_unmarked_stating_formulas_fail_when_the_page_requires_markers():
     assert all("is not checked" in p.message for p in result.problems)
 
 
-def test_contributing_requires_formula_markers():
-    from doccheck import formulas_required
+def test_every_page_requires_formula_markers():
+    from doccheck import FORMULAS_EXEMPT, all_pages, formulas_required
+    from doccheck.seeds import ROOT
 
     assert formulas_required("CONTRIBUTING.md", {})
-    assert not formulas_required("docs/lessons/l01-sigmoid-neuron.md", {})
+    # The exemptions name real pages, each with a reason.
+    pages = {p.relative_to(ROOT).as_posix() for p in all_pages(ROOT)}
+    for page, reason in FORMULAS_EXEMPT.items():
+        assert page in pages and len(reason) > 10, page
+        assert not formulas_required(page, {})
 
 
 def test_formula_markers_are_removed_for_the_reader():

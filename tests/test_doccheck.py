@@ -251,7 +251,7 @@ def test_a_wrong_number_names_expected_and_got():
         "About 125M<!--= big / 1400 / 1e6 --> weights, 16x<!--= quarter * "
         "64 --> more, 50%<!--= 100 * quarter * 2 -->.",
         "Names like GPT-3, L1, BP1-BP4, x2 and 2D are not numbers.",
-        "Math $\\sigma(z) = 1 / (1 + e^{-z})$ holds small constants.",
+        "Math $\\sigma(z) = 1 / (1 + e^{-z})$<!--% --> holds small constants.",
         "Bold **0.5**<!--= quarter * 2 --> works.",
         "1. An ordered list item is not a number.",
         "A [link](https://example.com/2020/page-3.html) and `code 12`.",
