@@ -60,7 +60,7 @@ pdf: build  ## print the cheatsheets and the whole course to PDF into site/downl
 lighthouse: build $(NODE_STAMP)  ## Lighthouse (mobile) over key pages, served with gzip
 	$(BIN)/python scripts/lighthouse.py site --runs 2
 
-test: $(STAMP)  ## run the whole suite: ref, docs checks, build, browser
+test: $(STAMP) $(NODE_STAMP)  ## run the whole suite: ref, docs checks, build, browser
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## the quick loop: no browser, no site build, no kernel
@@ -102,9 +102,10 @@ vendor-katex:  ## fetch KaTeX from the npm registry into docs/assets/katex
 	cd build/katex && npm pack --silent katex@$(KATEX_VERSION) >/dev/null
 	echo "$(KATEX_SHA256)  build/katex/katex-$(KATEX_VERSION).tgz" | sha256sum -c -
 	tar -xzf build/katex/katex-$(KATEX_VERSION).tgz -C build/katex
-	rm -rf docs/assets/katex && mkdir -p docs/assets/katex/fonts docs/assets/katex/contrib
+	# katex.min.js renders the math at build time (hooks/katex.py); the
+	# site itself ships only the CSS and the fonts.
+	rm -rf docs/assets/katex && mkdir -p docs/assets/katex/fonts
 	cp build/katex/package/dist/katex.min.js build/katex/package/dist/katex.min.css docs/assets/katex/
-	cp build/katex/package/dist/contrib/auto-render.min.js docs/assets/katex/contrib/
 	cp build/katex/package/dist/fonts/*.woff2 docs/assets/katex/fonts/
 	cp build/katex/package/LICENSE docs/assets/katex/LICENSE
 

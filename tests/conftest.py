@@ -1,5 +1,7 @@
 """Shared test helpers."""
 
+import os
+
 import numpy as np
 
 # The session fixtures that build, serve and browse the site, registered
@@ -11,3 +13,41 @@ def numeric_derivative(f, z, h=1e-6):
     """Central difference (f(z + h) - f(z - h)) / 2h, elementwise."""
     z = np.asarray(z, dtype=float)
     return (f(z + h) - f(z - h)) / (2 * h)
+
+
+# What a newcomer's machine may lack, how a skip caused by it reads, and
+# the one command that adds it.
+MISSING = (
+    ("torch", "PyTorch", "make install-torch"),
+    ("Chromium", "Chromium", "apt-get install chromium poppler-utils"),
+)
+
+
+def _skips_by_cause(terminalreporter):
+    found = {name: 0 for _, name, _ in MISSING}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[-1]) if report.longrepr else ""
+        for needle, name, _ in MISSING:
+            if needle in reason:
+                found[name] += 1
+    return found
+
+
+def pytest_terminal_summary(terminalreporter):
+    found = _skips_by_cause(terminalreporter)
+    for _, name, command in MISSING:
+        if found[name]:
+            terminalreporter.write_line(
+                f"SKIPPED {found[name]} tests that need {name}: "
+                f"`{command}` adds it",
+                yellow=True,
+            )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # In CI nothing may be skipped for want of a tool: that would pass a
+    # run that checked less than it claims.
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.environ.get("CI") and reporter is not None and exitstatus == 0:
+        if any(_skips_by_cause(reporter).values()):
+            session.exitstatus = 1

@@ -54,24 +54,39 @@ def checked_numbers() -> dict[str, list[str]]:
     from ref.activations import sigmoid
     from ref.backprop import init_normal
     from ref.descent import descend, f_prime
+    from ref.examples import (
+        COLD_T,
+        DESCENT_ETA,
+        DESCENT_STEPS,
+        DESCENT_W0,
+        DIGIT_OUTPUT,
+        DIGIT_SIZES,
+        DIGIT_TARGET,
+        LOGITS,
+        MSE_Y,
+        MSE_Y_HAT,
+        SIGMOID_Z,
+    )
     from ref.losses import mse, sse
     from ref.neuron import AND, gate
     from ref.sampling import softmax_with_temperature
 
-    params = init_normal((784, 16, 16, 10), np.random.default_rng(0))
+    params = init_normal(DIGIT_SIZES, np.random.default_rng(0))
     knobs = sum(W.size + b.size for W, b in params)
-    desired = np.eye(10)[3]
-    messy = [0.1, 0.05, 0.0, 0.2, 0.5] + [0.0] * 5
-    logits = [4.0, 2.5, 2.0, 0.5, 0.1]
+    desired = np.eye(DIGIT_SIZES[-1])[DIGIT_TARGET]
+    w_last = descend(f_prime, DESCENT_W0, DESCENT_ETA, DESCENT_STEPS)[-1]
     return {
         "cheatsheet": [
-            repr(float(sigmoid(1.0))),
+            repr(float(sigmoid(SIGMOID_Z))),
             f"{gate(AND, [1.0, 1.0]):.4f}",
-            f"{mse([0.9, 0.2, 0.4], [1.0, 0.0, 1.0]):.4f}",
-            f"{descend(f_prime, 0.0, 0.1, 8)[8]:.4f}",
-            f"{softmax_with_temperature(logits, 0.5)[0]:.3f}",
+            f"{mse(MSE_Y_HAT, MSE_Y):.4f}",
+            f"{w_last:.4f}",
+            f"{softmax_with_temperature(LOGITS, COLD_T)[0]:.3f}",
         ],
-        "seeing-it-whole": [f"{knobs:,}", f"{sse(messy, desired):.4f}"],
+        "seeing-it-whole": [
+            f"{knobs:,}",
+            f"{sse(DIGIT_OUTPUT, desired):.4f}",
+        ],
     }
 
 
