@@ -79,8 +79,8 @@ mutate:  ## change every checked number and output; all must be caught
 mutate-ref: $(STAMP)  ## mutate src/ref; the tests must catch each change
 	$(BIN)/python scripts/mutate_ref.py
 
-bench:  ## time the suite, the build, one page, and the checker's overhead
-	$(BIN)/python scripts/bench.py
+bench: $(STAMP)  ## time the loop (ARGS=--full: make test, GPT training, .ci/run)
+	$(BIN)/python scripts/bench.py $(ARGS)
 
 lint: $(STAMP) $(NODE_STAMP)  ## ruff, markdownlint, codespell, workflows, links
 	$(BIN)/ruff check .

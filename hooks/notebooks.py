@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from sitecache import cached, folder
+from sitecache import cached, folder, ref_imports
 from sitenotebooks import LabError, lab_notebook, page_to_notebook
 
 SECTIONS = ("lessons/", "topics/", "chapters/")
@@ -56,7 +56,14 @@ def on_files(files, config, **_):
 def _run_lab(file, config):
     name = Path(file.src_uri).with_suffix(".ipynb").name
     lab = f"docs/{file.src_uri}"
-    cache = folder(f"labs/{Path(name).stem}", lab, "src/sitenotebooks")
+    # Keyed by the parts of ref the lab imports, so that a change elsewhere
+    # in ref does not rerun it (the tiny-GPT lab trains for a minute).
+    cache = folder(
+        f"labs/{Path(name).stem}",
+        lab,
+        "src/sitenotebooks",
+        common=ref_imports(lab),
+    )
     text = cached(cache / name, lambda: _executed(file)).decode("utf-8")
     out_dir = Path(tempfile.mkdtemp(prefix="labs-"))
     (out_dir / "labs").mkdir()

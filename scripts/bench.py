@@ -1,155 +1,228 @@
 """Benchmark the contributor's loop and print the figures.
 
-    make bench            # or: .venv/bin/python scripts/bench.py
+    make bench                  # the loop: suites, build, serve, one page
+    make bench ARGS=--full      # also make test, the GPT's training run
+                                # and .ci/run on a fresh clone (minutes)
 
-Prints wall-clock times (best of --repeat runs) for: the non-browser
-test suite, a strict site build, checking one page (make check, and with
-pytest), and the
-docs checker's own overhead: checking every page in-process versus only
-running the same code blocks. Targets on 2 cores: suite < 10 s, build
-< 5 s, one page < 1 s. The build is timed warm (figures and labs cached
-under a hash of their inputs, as in the contributor's loop) after one
-cold build, which is printed too. Nothing here asserts: timings vary with the
-machine, so they are reported, not tested.
+Each figure is the wall-clock time of a whole command, min and median of
+--repeat runs (quote the median), against the target for a 2-core
+machine. The build is timed warm (figures, labs and formulas cached
+under a hash of their inputs, as in the contributor's loop). "serve"
+starts `mkdocs serve`, appends a comment to a page and times until the
+served page has it. Nothing here asserts: timings vary with the machine
+and its load, so they are reported, not tested.
 """
 
 import argparse
-import contextlib
-import io
 import os
+import re
+import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PAGE = "docs/lessons/l10-training-xor.md"
+SERVED = "lessons/l10-training-xor/"
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
 
-def wall(cmd, repeat):
-    """Best wall-clock time of `repeat` runs of `cmd` (must succeed)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    best = float("inf")
+def timed(cmd, repeat, cwd=ROOT, env=ENV, timeout=3600):
+    """[seconds] of `repeat` runs of `cmd`, which must succeed."""
+    times = []
     for _ in range(repeat):
         start = time.perf_counter()
         run = subprocess.run(
-            cmd, cwd=ROOT, env=env, capture_output=True, text=True
+            cmd,
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
-        best = min(best, time.perf_counter() - start)
+        times.append(time.perf_counter() - start)
         if run.returncode != 0:
             sys.exit(
-                f"failed: {' '.join(cmd)}\n{run.stdout[-2000:]}"
-                f"{run.stderr[-2000:]}"
+                f"failed: {' '.join(map(str, cmd))}\n{run.stdout[-3000:]}"
+                f"{run.stderr[-3000:]}"
             )
-    return best
+    return times
 
 
-def checker_overhead():
-    """(seconds to check all pages, seconds to only run their code)."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from doccheck import all_pages
-    from doccheck.page import parse
-    from doccheck.run import check_page
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    pages = [
-        (p.relative_to(ROOT).as_posix(), p.read_text("utf-8"))
-        for p in all_pages(ROOT)
-    ]
-    for rel, text in pages:  # import everything the pages use (torch...)
-        check_page(rel, text)  # once, so neither timing pays for it
-    start = time.perf_counter()
-    for rel, text in pages:
-        check_page(rel, text)
-    checked = time.perf_counter() - start
-    start = time.perf_counter()
-    for rel, text in pages:
-        namespace = {"__name__": "__doc__"}
-        setup = (parse(rel, text).meta.get("doccheck") or {}).get("setup")
-        with contextlib.redirect_stdout(io.StringIO()):
-            if setup:
-                exec(setup, namespace)
-            for fence in parse(rel, text).fences:
-                if fence.is_python and not fence.is_listing:
-                    exec(compile(fence.body, rel, "exec"), namespace)
-    only_code = time.perf_counter() - start
-    return checked, only_code
+
+def _get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def serve_edit_times(repeat, dirty):
+    """[seconds from saving an edit to the served page showing it]."""
+    port = _free_port()
+    cmd = [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"]
+    if dirty:
+        cmd.append("--dirty")
+    page = ROOT / PAGE
+    original = page.read_bytes()
+    url = f"http://127.0.0.1:{port}/{SERVED}"
+    server = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    times = []
+    try:
+        deadline = time.monotonic() + 300
+        while _get(url) is None:
+            if time.monotonic() > deadline or server.poll() is not None:
+                sys.exit("mkdocs serve did not come up")
+            time.sleep(0.2)
+        time.sleep(1.0)  # let the first build's watcher settle
+        for i in range(repeat):
+            tag = f"bench-edit-{os.getpid()}-{i}"
+            page.write_bytes(original + f"\n<!-- {tag} -->\n".encode())
+            start = time.perf_counter()
+            while True:
+                html = _get(url)
+                if html is not None and tag in html:
+                    break
+                if time.perf_counter() - start > 120:
+                    sys.exit("the edit never reached the served page")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - start)
+            time.sleep(1.0)
+    finally:
+        page.write_bytes(original)
+        server.terminate()
+        server.wait(10)
+    return times
+
+
+def gpt_figures(train):
+    """[(name, seconds, target)] printed by scripts/bench_gpt.py."""
+    cmd = [sys.executable, str(ROOT / "scripts/bench_gpt.py")]
+    if train:
+        cmd.append("--train")
+    run = subprocess.run(
+        cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, check=True
+    )
+    rows = []
+    step = re.search(r"median\s+([\d.]+) ms", run.stdout)
+    if step:
+        rows.append(
+            (
+                "tiny GPT: one loss_and_grads (B 32, T 16, d 64)",
+                [float(step.group(1)) / 1000],
+                0.060,
+            )
+        )
+    trained = re.search(r"training run: \d+ steps in ([\d.]+) s", run.stdout)
+    if trained:
+        rows.append(
+            (
+                "tiny GPT: the chapter's whole training run",
+                [float(trained.group(1))],
+                60.0,
+            )
+        )
+    return rows, run.stdout
+
+
+def ci_fresh_clone():
+    """[seconds] of `bash .ci/run` on a fresh clone of HEAD (warm caches)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(
+            ["git", "clone", "-q", str(ROOT), str(clone)], check=True
+        )
+        shared = ROOT.parent / "shared"
+        if shared.is_dir():  # CI has the source notes beside the clone
+            os.symlink(shared, Path(tmp) / "shared")
+        env = dict(ENV, CI="true")
+        return timed(["bash", ".ci/run"], 1, cwd=clone, env=env)
+
+
+def row(name, times, target):
+    best, median = min(times), statistics.median(times)
+    unit, scale = ("ms", 1000) if target < 1 else ("s", 1)
+    mark = "ok" if median <= target else "OVER"
+    return (
+        f"{name:<54}{best * scale:8.2f}{median * scale:9.2f} {unit:<2}"
+        f"  target <= {target * scale:g} {unit}: {mark}"
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="also make test, the GPT's training and .ci/run (minutes)",
+    )
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores; best of {args.repeat} runs")
     py = str(BIN / "python")
+    pytest = [py, "-m", "pytest", "-q", "-p", "no:randomly"]
+    print(
+        f"machine: {os.cpu_count()} cores; min and median of "
+        f"{args.repeat} runs (quote the median)"
+    )
+    print(f"{'':<54}{'min':>8}{'median':>9}")
     rows = [
         (
-            "quick suite (make test-fast: no browser, build, kernel)",
-            wall(
-                [
-                    py,
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-m",
-                    "not browser and not slow",
-                    "-p",
-                    "no:randomly",
-                ],
-                args.repeat,
-            ),
+            "quick loop (make test-fast)",
+            timed([*pytest, "-m", "not browser and not slow"], args.repeat),
             10.0,
+        ),
+        (
+            "every test but the browser's (pytest -m 'not browser')",
+            timed([*pytest, "-m", "not browser"], args.repeat),
+            15.0,
         ),
     ]
     with tempfile.TemporaryDirectory() as site:
         build = [str(BIN / "mkdocs"), "build", "--strict", "-q", "-d", site]
-        first = wall(build, 1)
-        print(f"{'first strict build (cache as it was)':<58}{first:7.2f} s")
+        timed(build, 1)  # warm the caches
         rows.append(
-            (
-                "strict build (mkdocs build --strict)",
-                wall(
-                    [
-                        str(BIN / "mkdocs"),
-                        "build",
-                        "--strict",
-                        "-q",
-                        "-d",
-                        site,
-                    ],
-                    args.repeat,
-                ),
-                5.0,
-            )
+            ("strict build, warm (make build)", timed(build, args.repeat), 4.0)
         )
     rows.append(
         (
-            f"one page, make check ({PAGE})",
-            wall([py, "-m", "doccheck", PAGE], args.repeat),
+            f"one page (make check PAGE={Path(PAGE).name})",
+            timed([py, "-m", "doccheck", PAGE], args.repeat),
             1.0,
         )
     )
     rows.append(
         (
-            "the same page with pytest",
-            wall(
-                [py, "-m", "pytest", "-q", "-p", "no:randomly", PAGE],
-                args.repeat,
-            ),
-            2.0,
+            "make serve: an edited page is served (--dirty)",
+            serve_edit_times(args.repeat, dirty=True),
+            1.0,
         )
     )
-    for name, seconds, target in rows:
-        mark = "ok" if seconds < target else "OVER"
-        print(f"{name:<58}{seconds:7.2f} s  (target < {target:g} s: {mark})")
-    checked, only_code = checker_overhead()
-    print(f"{'checking every page in-process':<58}{checked:7.2f} s")
-    print(f"{'running the same code blocks only':<58}{only_code:7.2f} s")
-    print(
-        f"{'docs checker overhead':<58}{checked - only_code:7.2f} s "
-        f"({checked / only_code:.2f}x)"
-    )
+    gpt_rows, _ = gpt_figures(train=args.full)
+    rows += gpt_rows
+    if args.full:
+        rows.append(("make test (the whole suite)", timed(pytest, 1), 90.0))
+        rows.append(("bash .ci/run on a fresh clone", ci_fresh_clone(), 300.0))
+    for name, times, target in rows:
+        print(row(name, times, target))
+    shutil.rmtree(ROOT / ".pytest_cache" / "bench", ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -2,15 +2,16 @@
 
 For each page, every one-digit change (last digit, first digit, sign,
 decimal point) to a checked number and every change to an output line
-must make the docs checker fail at that line. `make mutate` prints the
-same as a table with the kill rate per page.
+must make the docs checker fail at that line, and so must at least 99 %
+of the changes to a formula (a digit, a sign, a power). `make mutate`
+prints the same as a table with the kill rates per page.
 """
 
 from pathlib import Path
 
 import pytest
 
-from doccheck import all_pages
+from doccheck import all_pages, formulas_required
 from doccheck.mutate import _number_variants, mutate_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +32,18 @@ def test_every_mutant_is_caught(path):
         for m in report.survivors
     ]
     assert not survivors, "mutants not caught:\n" + "\n".join(survivors)
+    # Formulas: a digit, a sign or a power changed in each; at least 99 %
+    # of those changes must fail the page.
+    fs = report.formulas
+    if formulas_required(rel, {}) and fs.total:
+        missed = [
+            f"{rel}:{m.line}: {m.kind}: {m.after!r}"
+            for m in report.formula_survivors
+        ]
+        assert fs.caught >= 0.99 * fs.total, (
+            f"only {fs.caught} of {fs.total} formula mutants caught:\n"
+            + "\n".join(missed)
+        )
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ cached output is always the one a fresh run would give. Only the newest
 key of each kind is kept.
 """
 
+import ast
 import hashlib
 import shutil
 from pathlib import Path
@@ -18,14 +19,55 @@ CACHE = ROOT / ".cache"
 COMMON = ("src/ref",)
 
 
-def key(*paths):
-    """Hash of the files under `paths` (and src/ref) and of the versions."""
+def ref_imports(*paths):
+    """The files of `ref` that the Python files `paths` import, directly
+    or through each other, with ref's package file and its data.
+
+    Read from the source (every ``import ref.x`` and ``from ref.x
+    import``, at any depth in the file), so that an output made from only
+    part of `ref` is not remade when another part changes. A module that
+    cannot be read counts as all of `ref`.
+    """
+    found = {"src/ref/__init__.py", "src/ref/data"}
+    todo = [ROOT / p for p in paths]
+    seen = set()
+    while todo:
+        file = todo.pop()
+        if file in seen:
+            continue
+        seen.add(file)
+        try:
+            tree = ast.parse(file.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            return ("src/ref",)
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [
+                    f"{node.module}.{a.name}" for a in node.names
+                ]
+            for name in names:
+                parts = name.split(".")
+                if parts[0] != "ref" or len(parts) < 2:
+                    continue
+                module = ROOT / "src" / "ref" / f"{parts[1]}.py"
+                if module.is_file():
+                    found.add(module.relative_to(ROOT).as_posix())
+                    todo.append(module)
+    return tuple(sorted(found))
+
+
+def key(*paths, common=COMMON):
+    """Hash of the files under `paths` (and `common`: all of src/ref unless
+    told otherwise) and of the library versions."""
     import matplotlib
     import numpy
 
     digest = hashlib.sha256()
     digest.update(f"{matplotlib.__version__} {numpy.__version__}".encode())
-    for name in sorted(set(COMMON + paths)):
+    for name in sorted(set(tuple(common) + paths)):
         path = ROOT / name
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for file in files:
@@ -35,9 +77,9 @@ def key(*paths):
     return digest.hexdigest()[:16]
 
 
-def folder(kind, *paths):
+def folder(kind, *paths, common=COMMON):
     """The cache folder for `kind` at the current inputs, older ones gone."""
-    current = CACHE / kind / key(*paths)
+    current = CACHE / kind / key(*paths, common=common)
     if current.parent.is_dir():
         for old in current.parent.iterdir():
             if old != current:
