@@ -318,3 +318,24 @@ def test_formula_mutants_of_a_page_are_caught_without_running_it_again():
     report = mutate_page("page.md", text)
     assert report.formulas.total == 4
     assert report.formulas.caught == 4
+
+
+def test_a_power_after_a_bracket_belongs_to_the_bracket_or_the_call():
+    # b (y - x^2)^2 is b times the square; sigma(z)^2 squares the call.
+    ok = check("$g = b\\,(y - x^2)^2$<!--% = b * (y - x**2)**2 -->\n")
+    assert problems(ok) == []
+    wrong = check("$g = b\\,(y - x^2)^2$<!--% = (b * (y - x**2))**2 -->\n")
+    assert [m for _, m in problems(wrong)][0].startswith(
+        "formula does not hold"
+    )
+    call = check(
+        "$g = \\sigma(z)^2$<!--% = ref.activations.sigmoid(z)**2 -->\n"
+    )
+    assert problems(call) == []
+
+
+def test_a_display_formula_may_end_its_sentence_with_a_full_stop():
+    ok = check("$$\nz = w x + b.\n$$<!--% = w * x + b -->\n")
+    assert problems(ok) == []
+    wrong = check("$$\nz = w x + b.\n$$<!--% = w * x - b -->\n")
+    assert problems(wrong) != []

@@ -349,6 +349,8 @@ class Parser:
             if self.peek() is None:
                 break
             out.append(self.statement())
+        if self.at(".") and self.i == len(self.toks) - 1:
+            self.take()  # a display formula that ends its sentence
         if self.peek() is not None:
             t = self.peek()
             if t.text in self.UNSUPPORTED or t.kind == "cmd":
@@ -422,11 +424,18 @@ class Parser:
         node = self.primary()
         node = self.postfix(node)
         if node.op == "atom" and self.at("("):
-            # f(x): applied if f is a function, else a product
+            # f(x): applied if f is a function, else a product. A power or
+            # index after the bracket belongs to the call's result if f is
+            # a function (f(x)^2), else to the bracket (b (y - x)^2), so
+            # it is kept apart, on a hole, until f is known.
             self.take()
             inner = self.expr_until(")")
             self.expect(")")
-            node = self.postfix(Node("juxt", [node, Node("paren", [inner])]))
+            call = Node("juxt", [node, Node("paren", [inner])])
+            post = self.postfix(Node("hole", []))
+            if post.op != "hole":
+                return Node("applied", [node, Node("paren", [inner]), post])
+            return call
         return node
 
     def postfix(self, node):
@@ -838,6 +847,35 @@ class Evaluator:
                 f"{_show(right)} is a function but is not applied"
             )
         return _juxt(a, b)
+
+    def ev_applied(self, n):
+        f_node, paren, post = n.args
+        try:
+            f = self.ev(f_node)
+        except FormulaError:
+            f = None
+        if callable(f):
+            return self._fill(post, self.ev(Node("juxt", [f_node, paren])))
+        if f is None:
+            f = self.ev(f_node)  # raises the lookup's own error
+        b = self._fill(post, self.ev(paren))
+        if callable(b):
+            raise FormulaError(
+                f"{_show(paren)} is a function but is not applied"
+            )
+        return _juxt(f, b)
+
+    def _fill(self, post, value):
+        """Evaluate `post` (a power, index... of a hole) on `value`."""
+        holes = self.__dict__.setdefault("_holes", [])
+        holes.append(value)
+        try:
+            return self.ev(post)
+        finally:
+            holes.pop()
+
+    def ev_hole(self, n):
+        return self._holes[-1]
 
     def ev_sub(self, n):
         base, sub = n.args
