@@ -1216,7 +1216,14 @@ def check_formula(latex, body, namespace, seed=0):
         bound, lazy = {}, {}
         for key, expr in spec.bindings:
             if _uses(expr, index_names):
-                lazy[normalize(key)] = compile(expr, "<binding>", "eval")
+                try:
+                    lazy[normalize(key)] = compile(
+                        expr.strip(), "<binding>", "eval"
+                    )
+                except SyntaxError as exc:
+                    return Outcome(
+                        [f"formula binding {key}: {expr} is not Python: {exc}"]
+                    )
                 continue
             try:
                 value = eval(expr, ns)  # noqa: S307 - the page's own code
