@@ -95,3 +95,10 @@ DIGIT_OUTPUT = _frozen([0.1, 0.05, 0.0, 0.2, 0.5] + [0.0] * 5)
 #: 0 and spread 1, to normalise (seed 0).
 NORM_BATCH = _frozen(np.random.default_rng(0).normal(5.0, 3.0, (32, 16)))
 # --8<-- [end:batch]
+
+# --8<-- [start:check-network]
+#: The cheatsheet's formula checks (L5, L8): layer sizes of a small random
+#: network on which BP1-BP4 and the collapse of linear layers are
+#: evaluated. Nothing the sheet prints depends on it.
+CHECK_SIZES = (3, 4, 2)
+# --8<-- [end:check-network]
