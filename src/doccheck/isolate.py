@@ -54,9 +54,20 @@ def _timeout_of(path, text):
         return DEFAULT_TIMEOUT
 
 
+#: BLAS threads each page process may use (set by the Pool): the pool's
+#: workers share the cores, and OpenBLAS threads that outnumber them spin
+#: against each other (a page went from 3 s to 54 s on 2 busy cores).
+BLAS_THREADS = None
+
+
 def _child(conn, line, path, text, update, mutate, timeout):
     """In the child: check the page, send (Result, report) back."""
     from doccheck import run
+
+    if BLAS_THREADS is not None:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=BLAS_THREADS, user_api="blas")
 
     run.CURRENT_LINE = line
     cwd = os.getcwd()
@@ -148,6 +159,8 @@ class Pool:
         self.freeze()
         self.ctx = multiprocessing.get_context("fork")
         self.workers = workers or max(1, os.cpu_count() or 1)
+        global BLAS_THREADS
+        BLAS_THREADS = max(1, (os.cpu_count() or 1) // self.workers)
         self.queue = []  # jobs not started
         self.running = []
         self.done = {}  # path -> (Result, mutation report)
