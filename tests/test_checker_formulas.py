@@ -342,10 +342,7 @@ def test_a_display_formula_may_end_its_sentence_with_a_full_stop():
 
 
 def test_a_broken_binding_in_a_sum_is_reported_at_its_line():
-    page = (
-        "Text.\n\n"
-        "$s = \\sum_i x_i$<!--% x_i: (i +; s: 1 -->\n"
-    )
+    page = "Text.\n\n$s = \\sum_i x_i$<!--% x_i: (i +; s: 1 -->\n"
     found = problems(check(page))
     assert found and found[0][0] == 3, found
     assert "is not Python" in found[0][1]

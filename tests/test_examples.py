@@ -97,7 +97,7 @@ def test_l3_layer():
 def test_l6_mse():
     y_hat, y = ex.MSE_Y_HAT, ex.MSE_Y
     assert y_hat.shape == y.shape == (3,)
-    squares = [(p - t) ** 2 for p, t in zip(y_hat, y)]
+    squares = [(p - t) ** 2 for p, t in zip(y_hat, y, strict=True)]
     assert sse(y_hat, y) == pytest.approx(sum(squares))
     assert mse(y_hat, y) == pytest.approx(sum(squares) / len(y))
     shows(lesson("l06"), f"{mse(y_hat, y):.4f}")
@@ -134,8 +134,12 @@ def test_l14_bigram():
     a, b = ex.BIGRAM_PAIR
     assert a in SYMBOLS and b in SYMBOLS
     names = load_names()
-    after_a = [w[i + 1] for w in (f".{n}." for n in names)
-               for i in range(len(w) - 1) if w[i] == a]
+    after_a = [
+        w[i + 1]
+        for w in (f".{n}." for n in names)
+        for i in range(len(w) - 1)
+        if w[i] == a
+    ]
     p = prob(probabilities(count_matrix(names)), a, b)
     assert p == pytest.approx(after_a.count(b) / len(after_a))
     shows(lesson("l14"), f"= {p:.3f}")
@@ -147,16 +151,19 @@ def test_l15_analogy():
     king, man, woman = (EXAMPLE[w] for w in words)
     assert np.array_equal(v, king - man + woman)
     assert np.array_equal(v, EXAMPLE[target])
-    shows(lesson("l15"), f"{' - '.join(words[:2])} + {words[2]} = "
-          f"{v.tolist()}")
+    shows(
+        lesson("l15"), f"{' - '.join(words[:2])} + {words[2]} = {v.tolist()}"
+    )
 
 
 def test_l16_attention():
     q, k, v = ex.ATTENTION_Q, ex.ATTENTION_K, ex.ATTENTION_V
     d_k = len(q)
     assert k.shape == (len(ex.ATTENTION_TOKENS), d_k) and v.shape[0] == len(k)
-    scores = [sum(qi * ki for qi, ki in zip(q, row)) / math.sqrt(d_k)
-              for row in k]
+    scores = [
+        sum(qi * ki for qi, ki in zip(q, row, strict=True)) / math.sqrt(d_k)
+        for row in k
+    ]
     e = [math.exp(s) for s in scores]
     by_hand = [x / sum(e) for x in e]
     out, weights = attention(q, k, v)
@@ -164,8 +171,12 @@ def test_l16_attention():
     assert out == pytest.approx(by_hand @ v)
     shows(
         lesson("l16"),
-        *(f"{t:>6}: score {s:.3f}, weight {w:.3f}"
-          for t, s, w in zip(ex.ATTENTION_TOKENS, scores, by_hand)),
+        *(
+            f"{t:>6}: score {s:.3f}, weight {w:.3f}"
+            for t, s, w in zip(
+                ex.ATTENTION_TOKENS, scores, by_hand, strict=True
+            )
+        ),
     )
 
 
@@ -175,8 +186,13 @@ def test_l17_logits():
     e = [math.exp(zi) for zi in z]
     p = softmax(z)
     assert p == pytest.approx([x / sum(e) for x in e])
-    shows(lesson("l17"), *(f"logit {zi:3.1f} -> p = {pi:.3f}"
-                           for zi, pi in zip(z, p)))
+    shows(
+        lesson("l17"),
+        *(
+            f"logit {zi:3.1f} -> p = {pi:.3f}"
+            for zi, pi in zip(z, p, strict=True)
+        ),
+    )
 
 
 def test_l18_cold_temperature():
@@ -186,8 +202,9 @@ def test_l18_cold_temperature():
     p = softmax_with_temperature(ex.LOGITS, T)
     assert p == pytest.approx([x / sum(e) for x in e])
     assert p[0] > softmax(ex.LOGITS)[0]  # colder is sharper
-    shows(lesson("l18"),
-          f"T = {T:5.1f}: " + " / ".join(f"{pi:.3f}" for pi in p))
+    shows(
+        lesson("l18"), f"T = {T:5.1f}: " + " / ".join(f"{pi:.3f}" for pi in p)
+    )
 
 
 def test_digit_network():
@@ -195,13 +212,18 @@ def test_digit_network():
     assert output.shape == (sizes[-1],) and 0 <= target < sizes[-1]
     params = init_params(xavier_normal, sizes, np.random.default_rng(0))
     knobs = sum(W.size + b.size for W, b in params)
-    assert knobs == sum(n * m + m for n, m in zip(sizes, sizes[1:]))
+    assert knobs == sum(
+        n * m + m for n, m in zip(sizes[:-1], sizes[1:], strict=True)
+    )
     assert output.argmax() != target  # the notes' answer is wrong
     desired = [1.0 if i == target else 0.0 for i in range(sizes[-1])]
-    cost = sum((o - d) ** 2 for o, d in zip(output, desired))
+    cost = sum((o - d) ** 2 for o, d in zip(output, desired, strict=True))
     assert sse(output, desired) == pytest.approx(cost)
-    shows("seeing-it-whole.md", f"cost of the notes' answer: {cost:.4f}",
-          f"{knobs:,} weights and biases")
+    shows(
+        "seeing-it-whole.md",
+        f"cost of the notes' answer: {cost:.4f}",
+        f"{knobs:,} weights and biases",
+    )
 
 
 def test_norm_batch_is_far_from_normalised():
@@ -231,8 +253,12 @@ def retyped(code):
     """Literal inputs in `code`: floats, strings and lists of numbers."""
     found = []
     tree = ast.parse(code)
-    keys = {id(k) for node in ast.walk(tree) if isinstance(node, ast.Dict)
-            for k in node.keys}
+    keys = {
+        id(k)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        for k in node.keys
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and id(node) not in keys:
             if isinstance(node.value, (float, str)):

@@ -24,8 +24,7 @@ SIGMOID_Z = 1.0
 
 # --8<-- [start:layer]
 #: L3: a layer of two neurons on three inputs, z = W x + b.
-LAYER_W = _frozen([[1.0, -2.0, 0.5],
-                   [0.5, 1.0, -1.0]])
+LAYER_W = _frozen([[1.0, -2.0, 0.5], [0.5, 1.0, -1.0]])
 LAYER_B = _frozen([-1.5, 0.0])
 LAYER_X = _frozen([0.5, -1.0, 2.0])
 # --8<-- [end:layer]
