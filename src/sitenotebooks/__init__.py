@@ -160,7 +160,7 @@ def execute_in_process(nb, name):
     """
     from sitefigures.style import LIGHT, STYLES
 
-    runs = {style.name: _run(nb, name, style) for style in STYLES}
+    runs = _run_all(nb, name, STYLES)
     count = 0
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -189,48 +189,72 @@ def execute_in_process(nb, name):
     return nb
 
 
-def _run(nb, name, style):
-    """{cell index: (printed text, [SVG of each figure])} in `style`."""
+def _run_all(nb, name, styles):
+    """{style name: {cell index: (printed text, [SVG of each figure])}}.
+
+    Each cell runs once, in the first style (the notebook's own output):
+    a lab may train for a minute. Only a cell that drew a figure is run
+    again in each other style, on a shallow copy of the names as they were
+    before it, and only its figures are kept from those runs.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sitefigures.style import narrow_size, rc
-
     namespace = {"__name__": "__main__"}
-    results = {}
+    runs = {style.name: {} for style in styles}
+    first, others = styles[0], styles[1:]
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        filename = f"{name} (cell {index + 1})"
-        out = io.StringIO()
-        with plt.rc_context(rc(style)):
-            try:
-                with (
-                    contextlib.redirect_stdout(out),
-                    warnings.catch_warnings(),
-                ):
-                    warnings.filterwarnings(
-                        "ignore", message=".*non-interactive.*"
-                    )
-                    exec(compile(cell.source, filename, "exec"), namespace)
-            except Exception as exc:
-                line = _line_in(exc, filename)
-                plt.close("all")
-                raise LabError(
-                    f"{name}: cell {index + 1}, line {line}: "
-                    f"{type(exc).__name__}: {exc}"
-                ) from exc
-            figures = []
-            for number in plt.get_fignums():
-                fig = plt.figure(number)
-                if style.narrow:
-                    fig.set_size_inches(*narrow_size(*fig.get_size_inches()))
-                figures.append(_svg(fig))
+        before = dict(namespace)
+        text, figures = _run_cell(cell, index, name, first, namespace)
+        runs[first.name][index] = (text, figures)
+        for style in others:
+            redrawn = (
+                _run_cell(cell, index, name, style, dict(before))[1]
+                if figures
+                else []
+            )
+            runs[style.name][index] = (text, redrawn)
+        plt.close("all")
+    return runs
+
+
+def _run_cell(cell, index, name, style, namespace):
+    """(printed text, [SVG of each figure]) of one cell in `style`."""
+    import matplotlib.pyplot as plt
+
+    from sitefigures.style import narrow_size, rc
+
+    filename = f"{name} (cell {index + 1})"
+    out = io.StringIO()
+    with plt.rc_context(rc(style)):
+        try:
+            with (
+                contextlib.redirect_stdout(out),
+                warnings.catch_warnings(),
+            ):
+                warnings.filterwarnings(
+                    "ignore", message=".*non-interactive.*"
+                )
+                exec(compile(cell.source, filename, "exec"), namespace)
+        except Exception as exc:
+            line = _line_in(exc, filename)
             plt.close("all")
-        results[index] = (out.getvalue(), figures)
-    return results
+            raise LabError(
+                f"{name}: cell {index + 1}, line {line}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        figures = []
+        for number in plt.get_fignums():
+            fig = plt.figure(number)
+            if style.narrow:
+                fig.set_size_inches(*narrow_size(*fig.get_size_inches()))
+            figures.append(_svg(fig))
+        plt.close("all")
+    return out.getvalue(), figures
 
 
 def _svg(fig):
