@@ -473,21 +473,29 @@ class Parser:
             self.expect("}")
             return node
         t = self.take()
-        if t.kind == "num":
-            # ^2 of ^23 is only the first digit in LaTeX
-            if len(t.text) > 1 and "." not in t.text:
-                self.toks.insert(self.i, Tok("num", t.text[1:], t.pos + 1))
-                return Node("num", [], t.text[0])
-            return Node("num", [], t.text)
-        if t.kind == "bound":
-            return Node("atom", [], t.text)
-        if t.kind == "char" and t.text.isalpha():
-            return Node("atom", [], t.text)
+        single = self.single(t)
+        if single is not None:
+            return single
         if t.kind == "cmd" and t.text == r"\text":
             return Node("atom", [], self.group_text())
         if t.kind == "cmd":
             return Node("atom", [], t.text)
         return Node("atom", [], t.text)
+
+    def single(self, t):
+        """A one-token argument (^2, _i, \\frac12), or None.
+
+        A number counts one digit only: ^23 is ^2 followed by 3, as in
+        LaTeX.
+        """
+        if t.kind == "num":
+            if len(t.text) > 1 and "." not in t.text:
+                self.toks.insert(self.i, Tok("num", t.text[1:], t.pos + 1))
+                return Node("num", [], t.text[0])
+            return Node("num", [], t.text)
+        if t.kind == "bound" or (t.kind == "char" and t.text.isalpha()):
+            return Node("atom", [], t.text)
+        return None
 
     def expr_until(self, close):
         """A (comma list of) expression(s) inside a group."""
@@ -531,15 +539,9 @@ class Parser:
             return node
         # \frac12: one token each
         t = self.take()
-        if t.kind == "num":
-            if len(t.text) > 1 and "." not in t.text:
-                self.toks.insert(self.i, Tok("num", t.text[1:], t.pos + 1))
-                return Node("num", [], t.text[0])
-            return Node("num", [], t.text)
-        if t.kind == "bound":
-            return Node("atom", [], t.text)
-        if t.kind == "char" and t.text.isalpha():
-            return Node("atom", [], t.text)
+        single = self.single(t)
+        if single is not None:
+            return single
         if t.kind == "cmd":
             self.i -= 1
             return self.primary()
