@@ -348,15 +348,26 @@ def test_setup_in_front_matter_runs_first():
     assert result.problems == []
 
 
-def test_a_missing_requirement_skips_the_page():
-    result = check("""\
-        ---
-        doccheck:
-          requires: [no_such_module_here]
-        ---
-        Value 3.
-        """)
+MISSING_REQUIREMENT = """\
+    ---
+    doccheck:
+      requires: [no_such_module_here]
+    ---
+    Value 3.
+    """
+
+
+def test_a_missing_requirement_skips_the_page(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    result = check(MISSING_REQUIREMENT)
     assert result.skipped == "needs no_such_module_here (not installed)"
+
+
+def test_a_missing_requirement_fails_the_page_in_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    result = check(MISSING_REQUIREMENT)
+    assert not result.skipped
+    assert "no_such_module_here" in only_problem(result).message
 
 
 def test_bad_front_matter_fails_at_its_line():
