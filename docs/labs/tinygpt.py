@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab: training a tiny GPT for longer
 #
-# The chapter [Training a tiny GPT](../chapters/tiny-gpt.md) loads a
+# The chapter [Training a tiny GPT](../../chapters/tiny-gpt/) loads a
 # checkpoint. Here the same model trains from scratch, in plain NumPy,
 # with a third of the checkpoint's learning rate and for more steps,
 # scored on held-back census names as it goes; it takes a minute or two.

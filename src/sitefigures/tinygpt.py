@@ -35,14 +35,14 @@ def draw_loss(style):
     ax.plot([best], [best_val], marker="o", color=style.text)
     ax.annotate("kept: the best validation loss", (best, best_val),
                 xytext=(0, 18), textcoords="offset points", ha="right",
-                fontsize=8, color=style.text)  # fmt: skip
+                fontsize="small", color=style.text)  # fmt: skip
     ax.set_ylim(1.5, 3.4)
     ax.set_xlabel(
         f"step (one batch of {NAMES_RUN['batch_size']} windows of "
         f"{NAMES_CONFIG.context} characters)"
     )
     ax.set_ylabel("loss (nats per character)")
-    ax.legend(fontsize=8, labelcolor=style.text, frameon=False,
+    ax.legend(fontsize="small", labelcolor=style.text, frameon=False,
               loc="upper right")  # fmt: skip
     return fig
 
