@@ -399,11 +399,19 @@ def _adjacent(text, fence, following):
     return all(not ln.strip() for ln in lines)
 
 
+def output_lines(text):
+    """Printed text as the page can show it: lines without trailing spaces.
+
+    Editors strip trailing whitespace from a page, and trailing newlines
+    are invisible, so neither counts as a difference. Every comparison of
+    printed output with a page (the checker, the notebook test) uses this.
+    """
+    return [ln.rstrip() for ln in text.rstrip("\n").splitlines()]
+
+
 def _compare_output(page, fence, printed, result, edits):
-    shown = fence.body.rstrip("\n").splitlines()
-    got = printed.rstrip("\n").splitlines()
-    shown = [ln.rstrip() for ln in shown]
-    got = [ln.rstrip() for ln in got]
+    shown = output_lines(fence.body)
+    got = output_lines(printed)
     if shown == got:
         return
     diff = difflib.unified_diff(
