@@ -21,6 +21,7 @@ symbols by their Python names (``\\eta`` -> ``eta``, ``\\hat m`` ->
 ``m_hat``, ``n_\\text{in}`` -> ``n_in``, ``\\beta_1`` -> ``beta_1``).
 """
 
+import functools
 import keyword
 import math
 import re
@@ -120,6 +121,7 @@ def _split_top(text, sep):
 # --- tokens ------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize(latex):
     """A symbol's key: the LaTeX without spaces, braces and \\, \\! etc."""
     text = re.sub(r"\\[,;:! ]|\\q?quad\b", "", latex)

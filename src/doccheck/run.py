@@ -114,9 +114,14 @@ def check_page(path, text, update=False, cache=None):
     if setup_problem:
         result.problems.append(setup_problem)
     scopes = _compare_runs(page, runs, result, edits)
+    # With a cache, the page's code ran once and its namespaces are kept:
+    # a marker or formula seen before against the same namespace gives the
+    # same answer (the mutation test re-checks a page hundreds of times,
+    # each time with one number or output line changed).
+    memo = None if cache is None else cache.setdefault(_MEMO, {})
     if result.census.executed == result.census.fences - result.census.listings:
-        _check_numbers(page, scopes, final, result, edits)
-        _check_formulas(page, scopes, final, result)
+        _check_numbers(page, scopes, final, result, edits, memo)
+        _check_formulas(page, scopes, final, result, memo)
     else:
         # Values depend on all the code; after a failed fence, a mismatch
         # would only be noise.
@@ -138,6 +143,19 @@ class Run:
     printed: str = ""
     problem: Problem | None = None  # set if the fence raised
     namespace: dict | None = None  # the names after it ran
+
+
+#: The key in a check cache under which evaluated markers and formulas are
+#: kept, by (expression, id of the namespace they were evaluated in).
+_MEMO = "evaluated"
+
+
+def _remember(memo, key, compute):
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _execute_cached(page, cache):
@@ -649,7 +667,7 @@ def _scope_for(marker, scopes, final):
     return before[-1] if before else final
 
 
-def _check_numbers(page, scopes, final, result, edits):
+def _check_numbers(page, scopes, final, result, edits, memo=None):
     census = result.census
     for marker in page.markers:
         if not marker.numbers:
@@ -659,7 +677,12 @@ def _check_numbers(page, scopes, final, result, edits):
             target.marker = marker
             census.given += 1
             continue
-        value, error = _eval_marker(marker, _scope_for(marker, scopes, final))
+        ns = _scope_for(marker, scopes, final)
+        value, error = _remember(
+            memo,
+            ("=", marker.expr, id(ns)),
+            lambda: _eval_marker(marker, ns),  # noqa: B023 - called now
+        )
         if error:
             result.problems.append(
                 Problem(marker.line, f"marker <!--= {marker.expr} --> {error}")
@@ -727,7 +750,7 @@ def _check_numbers(page, scopes, final, result, edits):
 # --- formulas ----------------------------------------------------------------
 
 
-def _check_formulas(page, scopes, final, result):
+def _check_formulas(page, scopes, final, result, memo=None):
     """Evaluate every formula with a marker; require one if the page asks."""
     required = formulas_required(page.path, page.meta)
     for f in page.formulas:
@@ -744,8 +767,11 @@ def _check_formulas(page, scopes, final, result):
                     )
                 )
             continue
-        outcome = formulamod.check_formula(
-            f.latex, marker.expr, _scope_for(marker, scopes, final)
+        ns = _scope_for(marker, scopes, final)
+        outcome = _remember(
+            memo,
+            ("%", f.latex, marker.expr, id(ns)),
+            lambda: formulamod.check_formula(f.latex, marker.expr, ns),  # noqa: B023
         )
         if outcome.problems:
             for message in outcome.problems:
