@@ -160,7 +160,7 @@ NON_CLAIM = re.compile(r"3Blue1Brown|[23]D\b")
 #: safely: each is rejected with a message that says what to write.
 ODD_FORMS = (
     (
-        re.compile(r"(?<![\w.\d])\.\d+"),
+        re.compile(r"\.(?<![\w.]\.)\d+"),  # the dot first: a fast scan
         lambda t: (
             f"{t}: write a leading zero (0{t}) so that it is read "
             "and checked as a number"
@@ -174,7 +174,7 @@ ODD_FORMS = (
         ),
     ),
     (
-        re.compile(r"(?:(?<=[\s(\[=:<>])|^)\u2013(?=\d)", re.M),
+        re.compile(r"\u2013(?<![^\s(\[=:<>]\u2013)(?=\d)"),
         lambda t: (
             "an en dash before a number reads as a minus: write "
             "\u2212 (or -) for a negative number, or a range as '3 to 5'"
@@ -277,7 +277,9 @@ def parse(path, text):
     prose = _blank_spans(text, spans)
     _check_plain_fences(fences, errors, text)
     _check_code_width(fences, errors)
+    code_spans = []
     for m in CODE_SPAN.finditer(prose):
+        code_spans.append(m.span())
         if re.search(r"\d[%*)\]]*<!--\s*(?:=|%|given)", m.group()):
             errors.append(
                 (
@@ -288,18 +290,21 @@ def parse(path, text):
                 )
             )
     _check_hidden_fences(fences, prose, lines, errors)
-    prose = CODE_SPAN.sub(_blank, prose)
-    markers = []
+    # Each pattern is scanned once; its matches are then blanked.
+    prose = _blank_spans(prose, code_spans)
+    markers, spans = [], []
     for m in MARKER.finditer(prose):
+        spans.append(m.span())
         marker = _marker(m, text, lines)
         if marker is not None:
             markers.append(marker)
-    prose = MARKER.sub(_blank, prose)
-    formulas = []
+    prose = _blank_spans(prose, spans)
+    formulas, spans = [], []
     for m in MATH.finditer(prose):
+        spans.append(m.span())
         _check_math(text, m, errors, lines)
         formulas.append(_formula(m, lines))
-    prose = MATH.sub(_blank, prose)
+    prose = _blank_spans(prose, spans)
     _check_link_titles(text, prose, lines, errors)
     _check_list_starts(text, prose, lines, errors)
     for pattern in (
