@@ -74,3 +74,60 @@ def test_a_checker_that_misses_changes_leaves_survivors(monkeypatch):
     )
     report = mutate.mutate_page("page.md", text)
     assert (report.total, len(report.survivors)) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "rel", ["docs/lessons/l02-logic-gates.md", "docs/lessons/l06-mse.md"]
+)
+def test_mutants_checked_together_give_what_one_by_one_gives(rel, monkeypatch):
+    import doccheck.mutate as mutate
+
+    text = (ROOT / rel).read_text(encoding="utf-8")
+    together = mutate.mutate_page(rel, text, cache={})
+    monkeypatch.setattr(mutate, "GAP", 10**9)  # every mutant alone
+    alone = mutate.mutate_page(rel, text, cache={})
+    assert together.total == alone.total > 50
+    assert together.caught == alone.caught
+    assert [m.after for m in together.survivors] == [
+        m.after for m in alone.survivors
+    ]
+
+
+def test_mutants_in_one_copy_are_apart_and_one_per_output_block():
+    from doccheck.mutate import mutants, rounds
+
+    text = (ROOT / "docs/lessons/l06-mse.md").read_text(encoding="utf-8")
+    batches = rounds(list(mutants("l06.md", text)))
+    assert max(map(len, batches)) > 1
+    for batch in batches:
+        for i, a in enumerate(batch):
+            for b in batch[i + 1 :]:
+                assert not set(a.lines) & set(b.lines)
+                assert abs(a.line - b.line) >= 3
+
+
+def test_a_report_on_a_neighbours_line_does_not_count_as_caught(
+    monkeypatch,
+):
+    # A checker that reports every change two lines below it (on the next
+    # paragraph's line) catches nothing; batching must not credit a mutant
+    # with its neighbour's report.
+    import doccheck.mutate as mutate
+    from doccheck.run import Problem, Result
+
+    text = "```python\nx = 0.5\n```\n\n" + "".join(
+        f"Line {i}: 0.5<!--= x -->.\n\n" for i in range(6)
+    )
+    lines = text.splitlines()
+
+    def below(path, new, cache=None):
+        result = Result(path)
+        for i, (a, b) in enumerate(zip(lines, new.splitlines(), strict=True)):
+            if a != b:
+                result.problems.append(Problem(i + 3, "moved"))
+        return result
+
+    monkeypatch.setattr(mutate, "check_page", below)
+    report = mutate.mutate_page("page.md", text, base=Result("page.md"))
+    assert report.total > 18
+    assert len(report.survivors) == report.total

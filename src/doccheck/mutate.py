@@ -40,6 +40,7 @@ class Mutant:
     text: str  # the whole mutated page
     before: str
     after: str
+    edit: tuple | None = None  # (start, end, new): `text` made from the page
 
 
 def _bump(digit):
@@ -105,6 +106,7 @@ def mutants(path, text):
                 _replace(text, n.start, n.end, new),
                 n.text,
                 new,
+                (n.start, n.end, new),
             )
     for fence in page.fences:
         if not fence.is_output:
@@ -131,6 +133,7 @@ def mutants(path, text):
                 _replace(text, offset, offset + len(raw_line), new),
                 raw_line.strip(),
                 new.strip(),
+                (offset, offset + len(raw_line), new),
             )
             offset += len(raw_line) + 1
 
@@ -281,15 +284,68 @@ def mutate_page(path, text, cache=None, base=None):
     if base.problems:
         report.skipped = "the page fails its checks unchanged"
         return report
-    for m in mutants(path, text):
-        report.total += 1
-        result = check_page(path, m.text, cache=cache)
-        if any(p.line in m.lines for p in result.problems):
-            report.caught += 1
-        else:
-            report.survivors.append(m)
+    for batch in rounds(list(mutants(path, text))):
+        report.total += len(batch)
+        caught = _caught_together(path, text, batch, cache)
+        for m in batch:
+            if id(m) in caught or _caught(path, m.text, m, cache):
+                report.caught += 1
+            else:
+                report.survivors.append(m)
     _mutate_formulas(path, text, cache, report)
     return report
+
+
+#: Mutants checked in one copy of the page must be this many lines apart.
+GAP = 3
+
+
+def rounds(mutants, gap=None):
+    """Split `mutants` into rounds of mutants far enough apart to be
+    checked in one copy of the page.
+
+    A number's problem is reported on its own line, an output line's at
+    its block; so two mutants whose lines lie `gap` or more apart (and
+    never two in one output block, whose `lines` span the block) cannot
+    be mistaken for each other. Checking a page costs the same with one
+    change or twenty, so a page needs a few dozen checks, not thousands.
+    """
+    gap = GAP if gap is None else gap
+    out = []  # [(mutants, occupied line ranges)]
+    for m in mutants:
+        for batch, taken in out:
+            if m.edit is not None and all(
+                m.lines.start - r.stop >= gap - 1
+                or r.start - m.lines.stop >= gap - 1
+                for r in taken
+            ):
+                batch.append(m)
+                taken.append(m.lines)
+                break
+        else:
+            out.append(([m], [m.lines]))
+    return [batch for batch, _ in out]
+
+
+def _caught(path, text, m, cache):
+    result = check_page(path, text, cache=cache)
+    return any(p.line in m.lines for p in result.problems)
+
+
+def _caught_together(path, text, batch, cache):
+    """The mutants of `batch` caught when all are applied at once: each
+    must have a problem reported within its own lines (the gap between
+    them keeps one mutant's report from landing on another's lines). The
+    others are checked again one by one: a survivor is always confirmed
+    alone."""
+    if len(batch) < 2:
+        return set()
+    edits = sorted((m.edit for m in batch), reverse=True)
+    for start, end, new in edits:
+        text = _replace(text, start, end, new)
+    result = check_page(path, text, cache=cache)
+    lines = {p.line for p in result.problems}
+    return {id(m) for m in batch if lines.intersection(m.lines)}
 
 
 def _mutate_formulas(path, text, cache, report):
