@@ -7,8 +7,9 @@
   (`sitenotebooks.lab_notebook`: no kernel to start) and handed to
   mkdocs-jupyter as labs/<name>.ipynb to render. A lab that raises fails
   the build with its cell and line. The executed notebook is kept in the
-  build cache (`sitecache`) under a hash of the lab, of `ref` and of the
-  runner, so it is run again whenever any of them changes.
+  build cache (`sitenotebooks.cached_lab_notebook`), which the lab tests
+  share, so it is run again only when the lab, the parts of `ref` it
+  imports or the runner change.
 """
 
 import posixpath
@@ -21,8 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from sitecache import cached, folder, ref_imports
-from sitenotebooks import LabError, lab_notebook, page_to_notebook
+from sitenotebooks import LabError, cached_lab_notebook, page_to_notebook
 
 SECTIONS = ("lessons/", "topics/", "chapters/")
 _notebooks = {}  # page src_uri -> notebook src_uri
@@ -55,33 +55,19 @@ def on_files(files, config, **_):
 
 def _run_lab(file, config):
     name = Path(file.src_uri).with_suffix(".ipynb").name
-    lab = f"docs/{file.src_uri}"
-    # Keyed by the parts of ref the lab imports, so that a change elsewhere
-    # in ref does not rerun it (the tiny-GPT lab trains for a minute).
-    cache = folder(
-        f"labs/{Path(name).stem}",
-        lab,
-        "src/sitenotebooks",
-        common=ref_imports(lab),
-    )
-    text = cached(cache / name, lambda: _executed(file)).decode("utf-8")
+    try:
+        nb = cached_lab_notebook(file.abs_src_path)
+    except LabError as exc:
+        raise PluginError(f"docs/{file.src_uri}: {exc}") from None
     out_dir = Path(tempfile.mkdtemp(prefix="labs-"))
     (out_dir / "labs").mkdir()
-    (out_dir / "labs" / name).write_text(text, encoding="utf-8")
+    (out_dir / "labs" / name).write_text(nbformat.writes(nb), encoding="utf-8")
     return File(
         f"labs/{name}",
         str(out_dir),
         config["site_dir"],
         config["use_directory_urls"],
     )
-
-
-def _executed(file):
-    try:
-        nb = lab_notebook(file.abs_src_path)
-    except LabError as exc:
-        raise PluginError(f"docs/{file.src_uri}: {exc}") from None
-    return nbformat.writes(nb).encode("utf-8")
 
 
 def on_page_markdown(markdown, page, **_):

@@ -147,6 +147,33 @@ def lab_notebook(path):
     return execute_in_process(nb, path.name)
 
 
+def cached_lab_notebook(path):
+    """`lab_notebook(path)`, run once per change of its inputs.
+
+    The executed notebook is kept in the build cache (`sitecache`) under a
+    hash of the lab, of the parts of `ref` it imports and of this runner,
+    so a new run happens whenever any of them changes. The site build and
+    the lab tests share it: the tiny-GPT lab trains for a minute or more,
+    and a test session that also builds the site needs it only once.
+    """
+    from sitecache import ROOT, cached, folder, ref_imports
+
+    path = Path(path).resolve()
+    lab = path.relative_to(ROOT).as_posix()
+    cache = folder(
+        f"labs/{path.stem}",
+        lab,
+        "src/sitenotebooks",
+        common=ref_imports(lab),
+    )
+    name = path.with_suffix(".ipynb").name
+    data = cached(
+        cache / name,
+        lambda: nbformat.writes(lab_notebook(path)).encode("utf-8"),
+    )
+    return nbformat.reads(data.decode("utf-8"), as_version=4)
+
+
 def execute_in_process(nb, name):
     """Run the code cells of `nb` in order, in one fresh namespace.
 
