@@ -39,6 +39,8 @@ def holds(latex, body="", **names):
         ),
         (r"z = w \cdot x + b = \sum_i w_i x_i + b", ""),
         (r"\sum_{i=1}^{n} i = \frac{n (n + 1)}{2}", "n: 7"),
+        # a product in a sum's body stays in the sum, however written
+        (r"\sum_{i=1}^{n} i \times i = \frac{n (n + 1) (2n + 1)}{6}", "n: 7"),
         (r"12 d^2 + 13 d", "= 12 * d ** 2 + 13 * d"),
         (
             r"w \leftarrow (1 - \eta \lambda)\, w",

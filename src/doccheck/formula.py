@@ -655,23 +655,9 @@ class Parser:
             raise FormulaError(
                 "\\sum needs an index: \\sum_i or \\sum_{i=1}^{n}"
             )
-        # the body: the rest of the term
-        body = self.factor()
-        while True:
-            t = self.peek()
-            if t is None:
-                break
-            if t.kind != "bound" and t.text in ("*", r"\cdot", r"\odot"):
-                self.take()
-                op = "dot" if t.text == r"\cdot" else "*"
-                body = Node(op, [body, self.factor()])
-            elif t.kind != "bound" and t.text == "/":
-                self.take()
-                body = Node("/", [body, self.factor()])
-            elif self.starts_factor(t):
-                body = Node("juxt", [body, self.factor()])
-            else:
-                break
+        # The body is the rest of the term: \sum_i a_i b_i / n sums a_i b_i / n
+        # (a product, written with \times or not, stays inside the sum).
+        body = self.term()
         return Node(kind, [body, lower, upper], index.text)
 
 
