@@ -3,6 +3,14 @@
 import os
 
 import numpy as np
+from threadpoolctl import threadpool_limits
+
+# One BLAS thread in the test process: the page processes of the docs
+# checker run beside it, one per core, and OpenBLAS threads that outnumber
+# the cores spin against each other (a tiny-GPT training step went from
+# 0.13 s to 0.9 s on 2 busy cores). The suite's matrices are small, so
+# a second thread gains nothing even on an idle machine.
+threadpool_limits(limits=1, user_api="blas")
 
 # The session fixtures that build, serve and browse the site, registered
 # once here so that every test module shares one build and one browser.
