@@ -12,6 +12,7 @@ versions.
 """
 
 import io
+import json
 
 from mkdocs.structure.files import File
 
@@ -22,11 +23,19 @@ def _render(fig):
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
+    # The numbers the figure code computed and drew as text (recorded by
+    # sitefigures.style.shown), for scripts/audit_site.py. Not shown.
+    shown = getattr(fig, "shown_numbers", [])
+    metadata = {"Date": None}
+    if shown:
+        metadata["Description"] = (
+            "numbers computed by the figure code: " + json.dumps(shown)
+        )
     # A fixed salt makes the SVG's element ids, and so the file, the same
     # on every build. Text is drawn as paths (matplotlib's default), so a
     # figure looks the same without any font on the reader's machine.
     with plt.rc_context({"svg.hashsalt": "ref", "svg.fonttype": "path"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        fig.savefig(buf, format="svg", metadata=metadata)
     plt.close(fig)
     return buf.getvalue()
 

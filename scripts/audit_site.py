@@ -7,12 +7,20 @@ of every page, its title, alt and title attributes, the meta description,
 the navigation, the search index and the text drawn into the figures'
 SVG files. Every number in them must be
 
-- inside code (``<code>``, ``<pre>``), or
-- a number the docs checker checks or counts as given on the page's
-  source file (matched by its text, as many times as the source has it),
-  or a small integer inside math (as the checker allows), or
+- inside code (``<code>``, ``<pre>``) or math (KaTeX's HTML and MathML,
+  or ``\\( \\)`` in the search index): code is run and its output
+  compared, and every stating formula carries a formula check;
+- a number a docs-checker marker checks (``<!--= expr -->``) or counts as
+  given (``<!--given: ...-->``) on that page, matched by its text, as
+  many times as the page's markers have it. ``hooks/markers.py`` records
+  those texts for each page while it strips the markers, in
+  ``SITE_DIR/.audit/numbers.json``; this script reads that record;
+- in a figure, an axis tick label (the data's own scale, chosen by
+  matplotlib), or a number the figure code computed and recorded with
+  ``sitefigures.style.shown`` (``hooks/figures.py`` writes those texts
+  into the SVG's ``<dc:description>``; a typed constant is not recorded);
 - on the short list of non-claims below (lesson numbers L1-L18, GPT-3,
-  BP1-BP4 and the like).
+  BP1-BP4, "Figure 2", version numbers of named software and the like).
 
 Any other number is reported with the page, the element and the source
 file, and the script exits 1. It does not change anything.
@@ -27,9 +35,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from doccheck.page import PageError, parse  # noqa: E402
+RECORD = Path(".audit") / "numbers.json"
 
 NUMBER = re.compile(
     r"(?<![\w.])[-\u2212]?(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?"
@@ -44,45 +50,112 @@ NON_CLAIMS = [
     (re.compile(r"3Blue1Brown"), "channel name"),
     (re.compile(r"\b[23]D\b"), "2D/3D"),
     (re.compile(r"\bx\d\b"), "input name"),
+    (re.compile(r"\bdial \d\b"), "name of a dial (figure's axes)"),
     (re.compile(r"\bW\d\b|\bb\d\b|\ba\d\b|\bz\d\b"), "variable name"),
     (re.compile(r"\bfloat(?:16|32|64)\b|\bint(?:8|32|64)\b"), "type name"),
     (re.compile(r"\bBERT\b"), "model name"),
+    (re.compile(r"\bIn[\s\u00a0]\[\d+\]:"), "a notebook cell's prompt"),
+    (
+        re.compile(r"\b(?:Figure|Table|[Ll]esson|[Ss]tep) \d{1,2}\b"),
+        "a reference to a numbered part",
+    ),
+    (
+        re.compile(
+            r"\b(?:Python|NumPy|PyTorch|MkDocs|KaTeX|Node(?:\.js)?"
+            r"|Material for MkDocs) \d+(?:\.\d+)*\b"
+        ),
+        "version of named software",
+    ),
 ]
-SKIP_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "svg"}
-MATH_CLASSES = {"arithmatex", "katex"}
+SKIP_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "svg", "math"}
+BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "td",
+    "th",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "dd",
+    "dt",
+    "title",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "article",
+    "section",
+    "nav",
+    "header",
+    "footer",
+    "blockquote",
+    "details",
+    "summary",
+    "br",
+    "figcaption",
+    "figure",
+    "label",
+    "body",
+    "head",
+    "main",
+    "aside",
+}
+MATH_CLASSES = {"arithmatex", "katex", "katex-display", "katex-mathml"}
+#: The labs' hidden copy of each code cell (for the copy button) is code.
+CODE_CLASSES = {"clipboard-copy-txt", "highlight-ipynb"}
 
 
 class _Text(html.parser.HTMLParser):
-    """Collect (element, text) pairs a reader sees, with code skipped."""
+    """Collect (element, text, skipped, origin) a reader sees.
+
+    ``skipped`` is true inside code or math. ``origin`` is the id of the
+    nearest heading before the text that names a `ref` object (the
+    reference page's docstrings), else None.
+    """
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.stack = []
-        self.found = []  # (where, text, in_math)
+        self.found = []  # (where, text, skipped, origin)
         self.tail = ""
+        self.origin = None
 
     def _where(self):
         for tag, attrs in reversed(self.stack):
-            if tag == "nav" or "md-nav" in attrs.get("class", ""):
+            if tag == "nav" or "md-nav" in (attrs.get("class") or ""):
                 return "nav"
-            if tag in ("h1", "h2", "h3", "h4", "title"):
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "title"):
                 return tag
         return "text"
 
     def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
+        if tag in BLOCKS:
+            self.tail = ""  # text in another block does not run on
+        attrs = {k: v or "" for k, v in attrs}
+        ident = attrs.get("id", "")
+        if re.fullmatch(r"ref(?:\.\w+)+", ident):
+            self.origin = ident
         for name in ("alt", "title", "aria-label"):
             if attrs.get(name) and "<span" not in attrs[name]:
-                self.found.append((f"{tag}[{name}]", attrs[name], False))
+                self.found.append(
+                    (f"{tag}[{name}]", attrs[name], False, self.origin)
+                )
         if tag == "meta" and attrs.get("name") == "description":
             self.found.append(
-                ("meta description", attrs.get("content"), False)
+                ("meta description", attrs.get("content"), False, None)
             )
         if tag in ("meta", "link", "img", "br", "hr", "input", "source"):
             return
         self.stack.append((tag, attrs))
 
     def handle_endtag(self, tag):
+        if tag in BLOCKS:
+            self.tail = ""
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
                 del self.stack[i:]
@@ -91,47 +164,16 @@ class _Text(html.parser.HTMLParser):
     def handle_data(self, data):
         if not data.strip():
             return
-        if any(t in SKIP_TAGS for t, _ in self.stack):
-            return
-        math = any(
-            set(a.get("class", "").split()) & MATH_CLASSES
+        skipped = any(t in SKIP_TAGS for t, _ in self.stack) or any(
+            set(a.get("class", "").split()) & (MATH_CLASSES | CODE_CLASSES)
             for _, a in self.stack
         )
         # the tail of the text before, so that GPT<abbr>-3 reads as one
         prefix = self.tail
         self.tail = data[-12:]
-        self.found.append((self._where(), prefix + "\x00" + data, math))
-
-
-def source_of(site, html_path):
-    """The Markdown file a built page came from, or None."""
-    rel = html_path.relative_to(site).as_posix()
-    if rel == "index.html":
-        stem = "index"
-    elif rel.endswith("/index.html"):
-        stem = rel[: -len("/index.html")]
-    else:
-        return None
-    if stem == "contributing":
-        return ROOT / "CONTRIBUTING.md"
-    md = ROOT / "docs" / f"{stem}.md"
-    return md if md.exists() else None
-
-
-def accounted_numbers(md):
-    """Texts of the numbers the checker checks or counts as given."""
-    if md is None:
-        return collections.Counter()
-    text = md.read_text(encoding="utf-8")
-    try:
-        page = parse(md.relative_to(ROOT).as_posix(), text)
-    except PageError:
-        return collections.Counter()
-    texts = collections.Counter()
-    for mk in page.markers:
-        for n in mk.numbers:
-            texts[_norm(n.text)] += 1
-    return texts
+        self.found.append(
+            (self._where(), prefix + "\x00" + data, skipped, self.origin)
+        )
 
 
 def _norm(text):
@@ -146,7 +188,8 @@ def non_claim(text, m):
     return False
 
 
-def audit_text(where, text, in_math, budget, problems, page, source):
+def audit_text(where, text, budget, problems, page, source):
+    """Report each number of `text` not in `budget` (which it spends)."""
     start = text.index("\x00") if "\x00" in text else 0
     text = text.replace("\x00", "")
     for m in NUMBER.finditer(text):
@@ -155,8 +198,6 @@ def audit_text(where, text, in_math, budget, problems, page, source):
         shown = m.group()
         if non_claim(text, m):
             continue
-        if in_math and re.fullmatch(r"\d{1,2}", shown):
-            continue  # small integer constants in formulas
         key = _norm(shown)
         if budget[key] > 0:
             budget[key] -= 1
@@ -170,79 +211,197 @@ def audit_text(where, text, in_math, budget, problems, page, source):
         )
 
 
-def audit_site(site):
+def budget_of(entry):
+    """Counter of the numbers a page's markers check or count as given."""
+    if not entry:
+        return collections.Counter()
+    return collections.Counter(
+        _norm(t) for t in entry.get("checked", []) + entry.get("given", [])
+    )
+
+
+def _source(entry, default="(no source)"):
+    if not entry:
+        return default
+    src = entry["source"]
+    if src.startswith("docs/labs/") and src.endswith(".ipynb"):
+        return src[: -len(".ipynb")] + ".py"
+    return src
+
+
+def audit_html(markup, entry, page):
+    """The unaccounted numbers of one built page (see the module doc)."""
     problems = []
+    budget = budget_of(entry)
+    parser = _Text()
+    parser.feed(markup)
+    for where, text, skipped, origin in parser.found:
+        if skipped:
+            continue
+        source = _source(entry)
+        if origin:  # a docstring on the reference page
+            module = ".".join(origin.split(".")[:2])
+            source = f"src/{module.replace('.', '/')}.py ({origin})"
+        # titles, nav and attributes repeat page text: give each of them
+        # its own budget, so that a heading counts in all of them
+        b = (
+            budget
+            if where in ("text", "h1", "h2", "h3", "h4", "h5", "h6")
+            else collections.Counter(budget)
+        )
+        audit_text(where, text or "", b, problems, page, source)
+    return problems
+
+
+def code_numbers(markup):
+    """Counter of the numbers a page shows inside code or math."""
+    parser = _Text()
+    parser.feed(markup)
+    found = collections.Counter()
+    for _, text, skipped, _ in parser.found:
+        if skipped:
+            text = (text or "").split("\x00", 1)[-1]
+            found.update(_norm(m.group()) for m in NUMBER.finditer(text))
+    return found
+
+
+def audit_search(docs, record, in_code=None):
+    """The search index repeats each page's text; the numbers there that
+    the page shows inside code or math (`in_code`: page -> Counter) are
+    code there too, since the index drops the tags of some (the labs')."""
+    problems = []
+    in_code = in_code or {}
+    for doc in docs:
+        page = doc.get("location", "")
+        path = page.split("#")[0]
+        entry = record.get(f"{path}index.html" if path else "index.html")
+        text = re.sub(
+            r"<code>.*?</code>|<pre>.*?</pre>",
+            " ",
+            doc.get("text", ""),
+            flags=re.S,
+        )
+        text = re.sub(r"<[^>]+>", " ", text)
+        text = re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
+        text = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", " ", text, flags=re.S)
+        key = f"{path}index.html" if path else "index.html"
+        b = budget_of(entry) + in_code.get(key, collections.Counter())
+        for field, value in (
+            ("search title", doc.get("title", "")),
+            ("search text", text),
+        ):
+            audit_text(
+                field, value, b, problems, f"search:{page}", _source(entry)
+            )
+    return problems
+
+
+SVG_TOKEN = re.compile(
+    r"<g\b([^>]*)>|</g>"
+    r"|<!--(.*?)-->|<text\b[^>]*>(.*?)</text>"
+    r"|<dc:description>(.*?)</dc:description>",
+    re.S,
+)
+TICK_GROUP = re.compile(r"[xy]tick_\d+")
+OFFSET = re.compile(r"[-+\u2212]?(?:\d+(?:\.\d+)?)?e[-+\u2212]?\d+")
+
+
+def audit_svg(body, name, source):
+    """The unaccounted numbers drawn as text in one figure."""
+    problems = []
+    groups = []
+    texts = []
+    computed = collections.Counter()
+    for m in SVG_TOKEN.finditer(body):
+        gid, comment, text, desc = m.groups()
+        if m.group().startswith("</g"):
+            if groups:
+                groups.pop()
+        elif m.group().startswith("<g"):
+            ident = re.search(r'\bid="([^"]*)"', gid)
+            groups.append(ident.group(1) if ident else "")
+        elif desc is not None:
+            computed.update(_computed(desc))
+        else:
+            t = comment if comment is not None else text
+            tick = any(TICK_GROUP.fullmatch(g) for g in groups)
+            # an axis' offset or scale ("1e12" at its end) is its ticks'
+            offset = any(g.startswith("matplotlib.axis") for g in groups)
+            if not tick and not (offset and OFFSET.fullmatch(t.strip())):
+                texts.append(t)
+    for t in texts:
+        t = re.sub(r"<[^>]+>", " ", t)
+        # matplotlib's mathtext (used for a log axis' 10^k) is a tick
+        t = re.sub(r"\\mathdefault\{[^}]*\}", " ", t)
+        audit_text("svg text", t, computed, problems, name, source)
+    return problems
+
+
+COMPUTED_PREFIX = "numbers computed by the figure code:"
+
+
+def _computed(description):
+    """Texts recorded by sitefigures.style.shown, from <dc:description>."""
+    import html as _html
+
+    description = _html.unescape(description).strip()
+    if not description.startswith(COMPUTED_PREFIX):
+        return []
+    rest = description[len(COMPUTED_PREFIX) :]
+    return [_norm(t) for t in json.loads(rest)]
+
+
+def figure_sources():
+    """{figure name: its module's file}, from sitefigures."""
+    sys.path.insert(0, str(ROOT / "src"))
+    try:
+        from sitefigures import all_figures
+    except ImportError:
+        return {}
+    return {
+        name: f"src/{draw.__module__.replace('.', '/')}.py"
+        for name, draw in all_figures().items()
+    }
+
+
+def audit_site(site):
+    site = Path(site)
+    record_path = site / RECORD
+    if not record_path.exists():
+        raise FileNotFoundError(
+            f"{record_path}: no record of the checked numbers "
+            "(hooks/markers.py writes it at build time)"
+        )
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    problems = []
+    in_code = {}
     pages = sorted(
         p
         for p in site.rglob("*.html")
-        if "assets" not in p.parts and p.name != "404.html"
+        if "assets" not in p.parts
+        and ".audit" not in p.parts
+        and p.name != "404.html"
     )
     for html_path in pages:
-        md = source_of(site, html_path)
-        budget = accounted_numbers(md)
-        # titles, nav and the search index repeat page text: give each
-        # place its own budget so that a heading counts in all of them
-        parser = _Text()
-        parser.feed(html_path.read_text(encoding="utf-8"))
         page = html_path.relative_to(site).as_posix()
-        source = md.relative_to(ROOT).as_posix() if md else "(no source)"
-        for where, text, math in parser.found:
-            b = (
-                budget
-                if where in ("text", "h1", "h2", "h3", "h4")
-                else (collections.Counter(budget))
-            )
-            audit_text(where, text or "", math, b, problems, page, source)
+        markup = html_path.read_text(encoding="utf-8")
+        problems += audit_html(markup, record.get(page), page)
+        in_code[page] = code_numbers(markup)
     index = site / "search" / "search_index.json"
     if index.exists():
         docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
-        for doc in docs:
-            page = doc.get("location", "")
-            md = source_of(
-                site, site / (page.split("#")[0] or ".") / "index.html"
-            )
-            budget = accounted_numbers(md)
-            text = re.sub(
-                r"<code>.*?</code>|<pre>.*?</pre>",
-                " ",
-                doc.get("text", ""),
-                flags=re.S,
-            )
-            text = re.sub(r"<[^>]+>", " ", text)
-            source = md.relative_to(ROOT).as_posix() if md else "(none)"
-            math = re.findall(r"\\\(.*?\\\)|\\\[.*?\\\]", text, re.S)
-            text = re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
-            b = collections.Counter(budget)
-            for field, value, in_math in (
-                ("search title", doc.get("title", ""), False),
-                ("search text", text, False),
-                *(("search math", m, True) for m in math),
-            ):
-                audit_text(
-                    field,
-                    value,
-                    in_math,
-                    b,
-                    problems,
-                    f"search:{page}",
-                    source,
-                )
+        problems += audit_search(docs, record, in_code)
+    sources = figure_sources()
     for svg in sorted(site.rglob("*.svg")):
         if "assets" in svg.parts:
             continue
-        body = svg.read_text(encoding="utf-8", errors="replace")
-        texts = re.findall(r"<text[^>]*>(.*?)</text>", body, re.S)
-        texts += re.findall(r"<!--\s*(.*?)\s*-->", body)  # matplotlib
-        for t in texts:
-            audit_text(
-                "svg text",
-                re.sub(r"<[^>]+>", " ", t),
-                False,
-                collections.Counter(),
-                problems,
-                svg.relative_to(site).as_posix(),
-                "src/sitefigures",
-            )
+        name = svg.relative_to(site).as_posix()
+        stem = re.sub(r"-(?:light|dark)(?:-narrow)?$", "", svg.stem)
+        problems += audit_svg(
+            svg.read_text(encoding="utf-8", errors="replace"),
+            name,
+            sources.get(stem, "src/sitefigures"),
+        )
     return problems
 
 
@@ -256,7 +415,11 @@ def main(argv=None):
     if not (args.site / "index.html").exists():
         print(f"{args.site}: no built site (run make build)")
         return 2
-    problems = audit_site(args.site)
+    try:
+        problems = audit_site(args.site)
+    except FileNotFoundError as exc:
+        print(exc)
+        return 2
     by_page = collections.defaultdict(list)
     for p in problems:
         by_page[(p[0], p[4])].append(p)

@@ -15,10 +15,10 @@ from ref._checks import as_array
 
 # --8<-- [start:sigmoid]
 def sigmoid(z):
-    """sigma(z) = 1 / (1 + exp(-z)), computed without overflow.
+    """`sigma(z) = 1 / (1 + exp(-z))`, computed without overflow.
 
-    For large negative z, exp(-z) overflows; the equivalent form
-    exp(z) / (1 + exp(z)) is used there instead.
+    For large negative z, `exp(-z)` overflows; the equivalent form
+    `exp(z) / (1 + exp(z))` is used there instead.
 
     ```python
     from ref.activations import sigmoid
@@ -37,7 +37,17 @@ def sigmoid(z):
 
 
 def sigmoid_prime(z):
-    """sigma'(z) = sigma(z) * (1 - sigma(z)); its maximum is 0.25 at z = 0."""
+    """`sigma'(z) = sigma(z) * (1 - sigma(z))`, largest where `z == 0`.
+
+    ```python
+    import numpy as np
+
+    from ref.activations import sigmoid_prime
+
+    z = np.linspace(-6.0, 6.0, 1201)
+    assert sigmoid_prime(z).max() == sigmoid_prime(0.0) == 0.25
+    ```
+    """
     a = sigmoid(z)
     return a * (1.0 - a)
 
@@ -46,24 +56,24 @@ def sigmoid_prime(z):
 
 
 def relu(z):
-    """relu(z) = max(0, z)."""
+    """`relu(z) = max(0, z)`."""
     z = as_array("z", z)
     return np.maximum(z, 0.0)[()]
 
 
 def relu_prime(z):
-    """relu'(z) = 1 where z > 0, else 0 (the value 0 is used at z = 0)."""
+    """`relu'(z) = 1 if z > 0 else 0` (so at `z == 0` it is taken as `0`)."""
     z = as_array("z", z)
     return (z > 0).astype(float)[()]
 
 
 def tanh(z):
-    """tanh(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z))."""
+    """`tanh(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z))`."""
     return np.tanh(as_array("z", z))[()]
 
 
 def tanh_prime(z):
-    """tanh'(z) = 1 - tanh(z)**2."""
+    """`tanh'(z) = 1 - tanh(z)**2`."""
     return 1.0 - tanh(z) ** 2
 
 
@@ -73,37 +83,37 @@ _erf = np.vectorize(math.erf, otypes=[float])
 
 
 def normal_cdf(z):
-    """Phi(z) = (1 + erf(z / sqrt(2))) / 2, the standard normal CDF."""
+    """`Phi(z) = (1 + erf(z / sqrt(2))) / 2`, the standard normal CDF."""
     z = as_array("z", z)
     return (0.5 * (1.0 + _erf(z / math.sqrt(2.0))))[()]
 
 
 def normal_pdf(z):
-    """phi(z) = exp(-z**2 / 2) / sqrt(2 pi), the standard normal density."""
+    """`phi(z) = exp(-z**2 / 2) / sqrt(2 pi)`, the standard normal density."""
     z = as_array("z", z)
     return (np.exp(-0.5 * z**2) / math.sqrt(2.0 * math.pi))[()]
 
 
 def gelu(z):
-    """gelu(z) = z * Phi(z), the exact form with the error function."""
+    """`gelu(z) = z * Phi(z)`, the exact form with the error function."""
     z = as_array("z", z)
     return (z * normal_cdf(z))[()]
 
 
 def gelu_prime(z):
-    """gelu'(z) = Phi(z) + z * phi(z)."""
+    """`gelu'(z) = Phi(z) + z * phi(z)`."""
     z = as_array("z", z)
     return (normal_cdf(z) + z * normal_pdf(z))[()]
 
 
 def silu(z):
-    """silu(z) = z * sigma(z), also called swish."""
+    """`silu(z) = z * sigma(z)`, also called swish."""
     z = as_array("z", z)
     return (z * sigmoid(z))[()]
 
 
 def silu_prime(z):
-    """silu'(z) = sigma(z) * (1 + z * (1 - sigma(z)))."""
+    """`silu'(z) = sigma(z) * (1 + z * (1 - sigma(z)))`."""
     z = as_array("z", z)
     s = sigmoid(z)
     return (s * (1.0 + z * (1.0 - s)))[()]

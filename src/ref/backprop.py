@@ -41,7 +41,7 @@ def identity(z):
 
 
 def identity_prime(z):
-    """d identity / dz = 1."""
+    """`d identity / dz = 1`."""
     return np.ones_like(z)
 
 
@@ -143,7 +143,7 @@ def _targets(y, a_L):
 
 
 def forward(params, x, activation=sigmoid):
-    """a_0 = x; z_l = W_l a_{l-1} + b_l, a_l = sigma(z_l) for l = 1..L.
+    """`a_0 = x; z_l = W_l a_{l-1} + b_l, a_l = sigma(z_l)` for `l = 1..L`.
 
     activation is one function for every layer, or a list of L of them.
     Returns (zs, activations): zs = [z_1, ..., z_L] and

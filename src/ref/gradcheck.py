@@ -12,7 +12,7 @@ from ref._checks import as_array, check_positive
 
 
 def numerical_gradient(f, w, h=1e-6):
-    """df/dw_i ~ (f(w + h e_i) - f(w - h e_i)) / (2 h), for every entry i.
+    """`df/dw_i ~ (f(w + h e_i) - f(w - h e_i)) / (2 h)`, for every entry i.
 
     f takes an array shaped like w and returns a scalar. The central
     difference is off by about h**2 times the third derivative.

@@ -22,17 +22,17 @@ from ref.training import XOR_TARGETS, train
 
 
 def xavier_variance(fan_in, fan_out):
-    """Var(W) = 2 / (fan_in + fan_out), Glorot and Bengio (2010)."""
+    """`Var(W) = 2 / (fan_in + fan_out)`, Glorot and Bengio (2010)."""
     return 2.0 / (_fan("fan_in", fan_in) + _fan("fan_out", fan_out))
 
 
 def he_variance(fan_in):
-    """Var(W) = 2 / fan_in, He et al. (2015): ReLU halves E[z**2]."""
+    """`Var(W) = 2 / fan_in`, He et al. (2015): ReLU halves E[z**2]."""
     return 2.0 / _fan("fan_in", fan_in)
 
 
 def kaiming_uniform_bound(fan_in, a=0.0):
-    """bound = gain sqrt(3 / fan_in), gain = sqrt(2 / (1 + a**2)).
+    """`bound = gain sqrt(3 / fan_in)`, gain = sqrt(2 / (1 + a**2)).
 
     W ~ U(-bound, bound) then has Var(W) = gain**2 / fan_in, since
     U(-c, c) has variance c**2 / 3. torch.nn.Linear uses a = sqrt(5).
@@ -47,7 +47,7 @@ def pytorch_linear_variance(fan_in):
 
 
 def relu_gaussian_moments(var_z):
-    """E[relu(z)**2] = Var(z) / 2, Var(relu(z)) = (1/2 - 1/(2 pi)) Var(z).
+    """`E[relu(z)**2] = Var(z) / 2`, Var(relu(z)) = (1/2 - 1/(2 pi)) Var(z).
 
     For z ~ N(0, var_z). ReLU halves the second moment, not the
     variance: relu(z) has mean sqrt(var_z / (2 pi)) > 0, so its
@@ -68,19 +68,19 @@ def _fan(name, value):
 
 
 def xavier_normal(fan_in, fan_out, rng):
-    """W ~ N(0, 2 / (fan_in + fan_out)), shape (fan_out, fan_in)."""
+    """`W ~ N(0, 2 / (fan_in + fan_out))`, shape (fan_out, fan_in)."""
     std = math.sqrt(xavier_variance(fan_in, fan_out))
     return std * rng.standard_normal((fan_out, fan_in))
 
 
 def he_normal(fan_in, fan_out, rng):
-    """W ~ N(0, 2 / fan_in), shape (fan_out, fan_in)."""
+    """`W ~ N(0, 2 / fan_in)`, shape (fan_out, fan_in)."""
     std = math.sqrt(he_variance(fan_in))
     return std * rng.standard_normal((fan_out, fan_in))
 
 
 def pytorch_linear_default(fan_in, fan_out, rng):
-    """W ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), torch.nn.Linear's default.
+    """`W ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))`, torch.nn.Linear's default.
 
     That is kaiming_uniform_ with a = sqrt(5); nn.Linear draws its bias
     from the same interval.

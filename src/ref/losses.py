@@ -27,19 +27,19 @@ def _pair(y_hat, y, names=("y_hat", "y")):
 
 
 def sse(y_hat, y):
-    """SSE = sum_i (y_hat_i - y_i)**2, the sum of squared errors."""
+    """`SSE = sum_i (y_hat_i - y_i)**2`, the sum of squared errors."""
     y_hat, y = _pair(y_hat, y)
     return float(np.sum((y_hat - y) ** 2))
 
 
 def sse_prime(y_hat, y):
-    """dSSE/dy_hat_i = 2 (y_hat_i - y_i)."""
+    """`dSSE/dy_hat_i = 2 (y_hat_i - y_i)`."""
     y_hat, y = _pair(y_hat, y)
     return 2.0 * (y_hat - y)
 
 
 def mse(y_hat, y, axis=None):
-    """MSE = (1/n) sum_i (y_hat_i - y_i)**2, the mean of squared errors.
+    """`MSE = (1/n) sum_i (y_hat_i - y_i)**2`, the mean of squared errors.
 
     The mean runs over every entry, or only over `axis` if given.
     """
@@ -48,13 +48,13 @@ def mse(y_hat, y, axis=None):
 
 
 def mse_prime(y_hat, y):
-    """dMSE/dy_hat_i = 2 (y_hat_i - y_i) / n, n = number of entries."""
+    """`dMSE/dy_hat_i = 2 (y_hat_i - y_i) / n`, n = number of entries."""
     y_hat, y = _pair(y_hat, y)
     return 2.0 * (y_hat - y) / y_hat.size
 
 
 def quadratic_cost(a, y):
-    """C = 1/(2n) sum_x ||y(x) - a(x)||**2, Nielsen's quadratic cost.
+    """`C = 1/(2n) sum_x ||y(x) - a(x)||**2`, Nielsen's quadratic cost.
 
     n is the number of examples, one per row of a (or one per entry if
     a is 1-D). With one output per example this is exactly MSE / 2.
@@ -65,7 +65,7 @@ def quadratic_cost(a, y):
 
 
 def quadratic_cost_prime(a, y):
-    """dC/da(x) = (a(x) - y(x)) / n: the 1/2 cancels the 2 of the square."""
+    """`dC/da(x) = (a(x) - y(x)) / n`: the 1/2 cancels the 2 of the square."""
     a, y = _pair(a, y, names=("a", "y"))
     n = a.shape[0] if a.ndim else 1
     return (a - y) / n
@@ -91,7 +91,7 @@ def linear_step(w, x, y, eta, cost_prime=mse_prime):
 
 
 def sigmoid_mse_grad(z, y):
-    """dL/dz_i = 2 (a_i - y_i) sigma'(z_i) / n, L = MSE(sigmoid(z), y).
+    """`dL/dz_i = 2 (a_i - y_i) sigma'(z_i) / n`, L = MSE(sigmoid(z), y).
 
     The factor sigma'(z) is at most 1/4 and nearly 0 where the sigmoid
     saturates, so a confidently wrong output learns slowly.
@@ -101,7 +101,7 @@ def sigmoid_mse_grad(z, y):
 
 
 def binary_cross_entropy(a, y):
-    """L = -(1/n) sum_i [y_i log a_i + (1 - y_i) log(1 - a_i)], a in (0, 1).
+    """`L = -(1/n) sum_i [y_i log a_i + (1 - y_i) log(1 - a_i)]`, a in (0, 1).
 
     Cross-entropy for one yes/no output per entry: -log a_i when
     y_i = 1, -log(1 - a_i) when y_i = 0.

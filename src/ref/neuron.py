@@ -56,7 +56,7 @@ def gate(params, x):
 
 
 def xor_network(x):
-    """XOR(x1, x2) = AND(OR(x1, x2), NAND(x1, x2)), built from three neurons.
+    """`XOR(x1, x2) = AND(OR(x1, x2), NAND(x1, x2))`, built from three neurons.
 
     x has shape (2,) or (m, 2); the result has shape () or (m,).
     """

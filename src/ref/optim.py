@@ -33,7 +33,7 @@ def sgd_momentum(param, grad, state, lr, momentum=0.9, weight_decay=0.0):
 
 
 def sgdw(param, grad, state, lr, momentum=0.9, weight_decay=0.0):
-    """w <- (1 - lr lambda) w, then an SGD-with-momentum step (decoupled).
+    """`w <- (1 - lr lambda) w`, then an SGD-with-momentum step (decoupled).
 
     SGDW of Loshchilov and Hutter: the decay stays out of the velocity.
     With momentum = 0 it is the same step as sgd_momentum with L2
@@ -91,7 +91,7 @@ def adamw(
 
 
 def decoupled_decay(param, lr, weight_decay):
-    """w <- (1 - lr lambda) w: weight decay kept out of the gradient.
+    """`w <- (1 - lr lambda) w`: weight decay kept out of the gradient.
 
     AdamW applies it before its Adam step. Followed by a plain SGD step
     on g, it gives exactly the SGD step with L2 weight_decay lambda;
@@ -123,7 +123,7 @@ def _check(param, grad, lr):
 
 
 def rosenbrock(w):
-    """f(x, y) = (1 - x)**2 + 100 (y - x**2)**2; minimum f(1, 1) = 0.
+    """`f(x, y) = (1 - x)**2 + 100 (y - x**2)**2`; minimum f(1, 1) = 0.
 
     A long curved valley: the slope across it is steep, along it gentle.
     """
@@ -132,7 +132,7 @@ def rosenbrock(w):
 
 
 def rosenbrock_grad(w):
-    """grad f = (-2 (1 - x) - 400 x (y - x**2), 200 (y - x**2))."""
+    """`grad f = (-2 (1 - x) - 400 x (y - x**2), 200 (y - x**2))`."""
     x, y = as_array("w", w, ndim=1)
     return np.array(
         [-2.0 * (1.0 - x) - 400.0 * x * (y - x**2), 200.0 * (y - x**2)]

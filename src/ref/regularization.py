@@ -90,7 +90,7 @@ def early_stopping(val_losses, patience):
 
 
 def noisy_sine(n, rng, noise=0.3):
-    """x ~ U(0, 1), y = sin(2 pi x) + N(0, noise**2): n points."""
+    """`x ~ U(0, 1)`, y = sin(2 pi x) + N(0, noise**2): n points."""
     x = rng.uniform(0.0, 1.0, n)
     return x, np.sin(2.0 * np.pi * x) + noise * rng.standard_normal(n)
 

@@ -19,7 +19,7 @@ def _check_logits(logits):
 
 
 def softmax_with_temperature(logits, T=1.0):
-    """p_i = exp(z_i / T) / sum_j exp(z_j / T), for a temperature T > 0."""
+    """`p_i = exp(z_i / T) / sum_j exp(z_j / T)`, for a temperature T > 0."""
     z = _check_logits(logits)
     check_positive("T", T)
     return softmax(z / T)

@@ -19,7 +19,7 @@ KAPLAN_N_C = 8.8e13
 
 
 def power_law(N, a, alpha):
-    """L(N) = a * N**(-alpha), for model sizes N > 0."""
+    """`L(N) = a * N**(-alpha)`, for model sizes N > 0."""
     N = as_array("N", N)
     if np.any(N <= 0):
         raise ValueError(f"N must be positive, got {N}")

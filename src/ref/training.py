@@ -53,7 +53,7 @@ def _count(name, value):
 
 
 def train_neuron(x, y, eta=5.0, epochs=300):
-    """Train a = sigma(w . x + b) from w = 0, b = 0 by full-batch descent.
+    """`Train a = sigma(w . x + b) from w = 0`, b = 0 by full-batch descent.
 
     x has shape (m, n), y shape (m,). Returns (w, b, losses).
     """

@@ -44,7 +44,7 @@ _C = math.sqrt(2.0 / math.pi)
 
 
 def _gate(z):
-    """s = (1 + tanh(u)) / 2 = sigmoid(2 u), u = c (z + 0.044715 z**3).
+    """`s = (1 + tanh(u)) / 2 = sigmoid(2 u)`, u = c (z + 0.044715 z**3).
 
     c = sqrt(2 / pi). Written with one exp instead of a tanh (twice as
     fast in NumPy). -2 u is clipped to [-700, 700], which changes no
@@ -57,7 +57,7 @@ def _gate(z):
 
 
 def gelu_tanh(z):
-    """gelu(z) ~ z (1 + tanh(sqrt(2/pi) (z + 0.044715 z**3))) / 2.
+    """`gelu(z) ~ z (1 + tanh(sqrt(2/pi) (z + 0.044715 z**3))) / 2`.
 
     The approximation GPT-2 uses (torch's gelu(approximate="tanh")); it
     differs from the exact z Phi(z) of `ref.activations.gelu` by less
@@ -68,7 +68,7 @@ def gelu_tanh(z):
 
 
 def gelu_tanh_prime(z):
-    """d gelu_tanh / dz = s + 2 z s (1 - s) u', s = (1 + tanh(u)) / 2."""
+    """`d gelu_tanh / dz = s + 2 z s (1 - s) u'`, s = (1 + tanh(u)) / 2."""
     z = as_array("z", z)
     return _gelu_prime(z, _gate(z))
 
@@ -82,7 +82,7 @@ def _gelu_prime(z, s):
 
 
 def mlp(x, p):
-    """y = gelu(x W1 + b1) W2 + b2: widen to d_ff, bend, narrow back.
+    """`y = gelu(x W1 + b1) W2 + b2`: widen to d_ff, bend, narrow back.
 
     p holds W1 (d, d_ff), b1 (d_ff,), W2 (d_ff, d) and b2 (d,).
     """

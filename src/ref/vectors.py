@@ -26,7 +26,7 @@ EXAMPLE = {
 
 
 def cosine(u, v):
-    """cos(u, v) = u . v / (|u| |v|), in [-1, 1]."""
+    """`cos(u, v) = u . v / (|u| |v|)`, in [-1, 1]."""
     u = as_array("u", u, ndim=1)
     v = as_array("v", v, ndim=1)
     if u.shape != v.shape:

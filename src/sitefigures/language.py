@@ -9,7 +9,7 @@ from matplotlib.colors import LinearSegmentedColormap, LogNorm
 
 from ref.bigram import SYMBOLS, count_matrix, load_names
 from ref.sampling import softmax_with_temperature
-from sitefigures.style import figure
+from sitefigures.style import figure, shown
 
 #: The five logits of lessons L17 and L18.
 LOGITS = [4.0, 2.5, 2.0, 0.5, 0.1]
@@ -79,7 +79,7 @@ def draw_temperature(style):
             k + (i - (len(TEMPERATURES) - 1) / 2) * width,
             p,
             width,
-            label=f"T = {T:g}",
+            label=f"T = {shown(fig, T)}",
         )
     bars.set_xticks(k, [f"{z:g}" for z in LOGITS])
     bars.set_xlabel("logit of the candidate token")
@@ -90,7 +90,7 @@ def draw_temperature(style):
     Ts = np.geomspace(0.05, 50, 200)
     P = np.array([softmax_with_temperature(LOGITS, T) for T in Ts])
     for j, z in enumerate(LOGITS):
-        curves.plot(Ts, P[:, j], label=f"logit {z:g}")
+        curves.plot(Ts, P[:, j], label=f"logit {shown(fig, z)}")
     curves.axhline(
         1 / len(LOGITS),
         color=style.text,

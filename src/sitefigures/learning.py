@@ -27,7 +27,7 @@ from ref.neuron import TRUTH_TABLE_INPUTS
 from ref.optim import compare, rosenbrock
 from ref.regularization import polynomial_fit_errors
 from ref.training import XOR_SEED, compare_batch_sizes, is_stuck, train_xor
-from sitefigures.style import figure
+from sitefigures.style import figure, shown
 
 # --- L5: activation functions ----------------------------------------------
 
@@ -83,7 +83,7 @@ def draw_xor_loss(style):
     fig, ax = figure(style)
     for seed in (XOR_SEED, STUCK_SEED):
         losses, stuck = _xor_run(seed)
-        label = f"seed {seed}" + (" (stuck)" if stuck else "")
+        label = f"seed {shown(fig, seed, 'd')}" + (" (stuck)" if stuck else "")
         ax.semilogy(losses, label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel("mean squared error (log scale)")
@@ -93,7 +93,17 @@ def draw_xor_loss(style):
 
 # --- L11: batch, mini-batch, stochastic --------------------------------------
 
-BATCH_NAMES = {4: "batch (4 per step)", 2: "mini-batch (2)", 1: "SGD (1)"}
+#: Examples per step, and the name of each run (with its size, drawn
+#: from the key by `_batch_label`).
+BATCH_NAMES = {4: "batch", 2: "mini-batch", 1: "SGD"}
+
+
+def _batch_label(fig, size):
+    """'batch (4 per step)': the name and the size the run was made with."""
+    n = shown(fig, size, "d")
+    if size == max(BATCH_NAMES):
+        return f"{BATCH_NAMES[size]} ({n} per step)"
+    return f"{BATCH_NAMES[size]} ({n})"
 
 
 @cache
@@ -106,9 +116,9 @@ def draw_batch_sizes(style):
     fig, (by_epoch, by_step) = figure(style, ncols=2, width=8.0, height=3.4)
     for size, (losses, steps) in _batch_runs().items():
         epochs = np.arange(len(losses))
-        by_epoch.semilogy(epochs, losses, label=BATCH_NAMES[size])
+        by_epoch.semilogy(epochs, losses, label=_batch_label(fig, size))
         per_epoch = steps // (len(losses) - 1)
-        by_step.semilogy(epochs * per_epoch, losses, label=BATCH_NAMES[size])
+        by_step.semilogy(epochs * per_epoch, losses)
     by_epoch.set_xlabel("epoch")
     by_epoch.set_ylabel("mean squared error (log scale)")
     by_step.set_xlabel("step (weight update)")

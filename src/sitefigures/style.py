@@ -76,6 +76,21 @@ def rc(style):
     }
 
 
+def shown(fig, value, spec="g"):
+    """The text of `value`, a number the figure computed, recorded on `fig`.
+
+    A number drawn as text (a legend, a label) is a claim unless it comes
+    from the computation the figure draws: pass that value here and use
+    the returned text. ``hooks/figures.py`` writes the recorded texts into
+    the SVG, and ``scripts/audit_site.py`` accepts those numbers, and no
+    other, outside the axis tick labels.
+    """
+    text = format(value, spec)
+    numbers = getattr(fig, "shown_numbers", [])
+    fig.shown_numbers = [*numbers, text]
+    return text
+
+
 def narrow_size(width, height):
     """A single panel's size in its narrow variant (see `figure`)."""
     shrink = min(1.0, NARROW_WIDTH / width)
