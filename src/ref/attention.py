@@ -30,13 +30,14 @@ def _attend(Q, K, V, causal, scale):
 
 
 def attention(q, k, v, causal=False, scale=True):
-    """out = softmax(q k^T / sqrt(d_k)) v; returns (out, weights).
+    """`out = softmax(q k^T / sqrt(d_k)) v`; returns (out, weights).
 
     q has shape (T_q, d_k), or (d_k,) for a single query; k has shape
     (T_k, d_k) and v (T_k, d_v). weights has shape (T_q, T_k), each row
-    summing to 1. scale=False drops the 1 / sqrt(d_k). causal=True sets
-    the scores above the diagonal to -inf before the softmax, so token i
-    attends only to tokens 0..i (needs T_q = T_k).
+    summing to one. `scale=False` drops the `1 / sqrt(d_k)`.
+    `causal=True` sets the scores above the diagonal to `-inf` before the
+    softmax, so token i attends only to itself and the tokens before it
+    (needs `T_q == T_k`).
     """
     q = as_array("q", q, ndim=(1, 2))
     k = as_array("k", k, ndim=2)
@@ -77,13 +78,13 @@ def _split_heads(name, M, n_heads):
 
 
 def multi_head_attention(x, Wq, Wk, Wv, Wo, n_heads, causal=False):
-    """out = concat(head_1, ..., head_h) Wo, head_i = attention(Q_i, K_i, V_i).
+    """`out = concat(head_1, ..., head_h) Wo`, `head_i = attention(Q_i, ...)`.
 
-    Q = x Wq, K = x Wk, V = x Wv for x of shape (T, d_model) and each W of
-    shape (d_model, n_heads * d_head); head i uses columns
-    i * d_head .. (i + 1) * d_head - 1. Wo has shape (n_heads * d_v,
-    d_out). Returns (out of shape (T, d_out), weights of shape
-    (n_heads, T, T)).
+    `Q = x Wq`, `K = x Wk`, `V = x Wv` for x of shape (T, d_model) and each
+    W of shape (d_model, n_heads * d_head); head i uses the columns from
+    `i * d_head` up to `(i + 1) * d_head - 1`. Wo has shape
+    (n_heads * d_v, d_out). Returns (out of shape (T, d_out), weights of
+    shape (n_heads, T, T)).
     """
     x = as_array("x", x, ndim=2)
     Wq, Wk, Wv, Wo = (
@@ -123,7 +124,9 @@ def multi_head_attention(x, Wq, Wk, Wv, Wo, n_heads, causal=False):
 
 
 def attend(Q, K, V, causal=False):
-    """out = softmax(Q K^T / sqrt(d_k)) V on the last two axes; (out, weights).
+    """`out = softmax(Q K^T / sqrt(d_k)) V` on the last two axes.
+
+    Returns (out, weights).
 
     Q, K and V have shapes (..., T, d_k), (..., T_k, d_k) and
     (..., T_k, d_v); leading axes (batch, heads) are independent. This
@@ -156,12 +159,12 @@ def attend(Q, K, V, causal=False):
 
 
 def attend_backward(d_out, Q, K, V, weights):
-    """(dQ, dK, dV) of out = A V, A = softmax(S), S = Q K^T / sqrt(d_k).
+    """(dQ, dK, dV) of `out = A V`, `A = softmax(S)`, `S = Q K^T / sqrt(d_k)`.
 
-    dV = A^T d_out; dA = d_out V^T; dS = A * (dA - sum_j dA A), the
-    softmax's backward row by row; dQ = dS K / sqrt(d_k) and
-    dK = dS^T Q / sqrt(d_k). Masked entries have A = 0, so they get no
-    gradient: the causal mask needs no extra step.
+    `dV = A^T d_out`; `dA = d_out V^T`; `dS = A * (dA - sum_j dA A)`, the
+    softmax's backward row by row; `dQ = dS K / sqrt(d_k)` and
+    `dK = dS^T Q / sqrt(d_k)`. Masked entries have zero weight in A, so
+    they get no gradient: the causal mask needs no extra step.
     """
     scale = 1.0 / math.sqrt(Q.shape[-1])
     dV = np.swapaxes(weights, -1, -2) @ d_out
@@ -176,9 +179,15 @@ def attend_backward(d_out, Q, K, V, weights):
 
 
 def attention_cost(T):
-    """T**2: entries of the T x T score matrix, per head and per layer.
+    """`T**2`: entries of the T x T score matrix, per head and per layer.
 
-    Quadrupling the context (2,048 -> 8,192 tokens) costs 16 times more.
+    Quadrupling the context costs sixteen times more:
+
+    ```python
+    from ref.attention import attention_cost
+
+    assert attention_cost(8_192) == 16 * attention_cost(2_048)
+    ```
     """
     if isinstance(T, bool) or not isinstance(T, int) or T < 1:
         raise ValueError(f"T must be a positive int, got {T!r}")

@@ -3,9 +3,10 @@
 The network is a list of layers (W, b), W of shape (n_out, n_in) as in
 `ref.layers`. Layer l applies an activation sigma (the same in every
 layer unless a list gives one per layer). The cost is the mean squared
-error over the batch: C = (1/m) sum_x C_x, where C_x = (1/n_L)
-||a_L - y||**2 for one example x. Backprop runs the chain rule from the
-output back to the input, one layer at a time (Nielsen's BP1-BP4):
+error over the batch: `C = (1/m) sum_x C_x`, where
+`C_x = (1/n_L) ||a_L - y||**2` for one example x. Backprop runs the chain
+rule from the output back to the input, one layer at a time (Nielsen's
+BP1-BP4):
 
     BP1  delta_L = dC_x/da_L * sigma'(z_L)
     BP2  delta_l = (W_{l+1}^T delta_{l+1}) * sigma'(z_l)
@@ -57,7 +58,7 @@ DERIVATIVES = {
 
 
 def init_normal(sizes, rng, std=1.0):
-    """W_l, b_l ~ N(0, std**2) for layer sizes (n_0, n_1, ..., n_L).
+    """`W_l, b_l ~ N(0, std**2)` for layer sizes (n_0, n_1, ..., n_L).
 
     Draws in order W_1, b_1, W_2, b_2, ... from `rng`, so a seed fixes
     the network.
@@ -164,7 +165,7 @@ def _forward(params, x, sigmas):
 
 
 def backward(params, zs, activations, y, activation=sigmoid):
-    """BP1-BP4: [(dC/dW_l, dC/db_l) for l = 1..L], C = mean (a_L - y)**2.
+    """BP1-BP4: `[(dC/dW_l, dC/db_l) for l = 1..L]`, `C = mean (a_L - y)**2`.
 
     zs and activations are what `forward` returned for the same params.
     """
@@ -201,7 +202,7 @@ def predict(params, x, activation=sigmoid):
 
 
 def cost(params, x, y, activation=sigmoid):
-    """C = mean over examples and outputs of (a_L - y)**2."""
+    """C = mean over examples and outputs of `(a_L - y)**2`."""
     a_L = predict(params, x, activation)
     return mse(a_L, _targets(y, a_L), axis=(-2, -1))
 

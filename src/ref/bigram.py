@@ -5,9 +5,15 @@ makemore): the pair ('.', 'e') counts a name starting with e, the pair
 ('a', '.') a name ending in a. Greedy decoding (always the argmax) gives
 the same name on every call; sampling from P gives variety (lesson L14).
 
-The shipped list `ref/data/names.txt` holds 340 names, one per line. It
-was compiled for this project from common English given names, released
-under CC0.
+The shipped list `ref/data/names.txt` holds a few hundred names, one
+per line. It was compiled for this project from common English given
+names, released under CC0.
+
+```python
+from ref.bigram import load_names
+
+assert len(load_names()) == 340
+```
 """
 
 from importlib.resources import files
@@ -66,10 +72,10 @@ def count_matrix(names):
 
 
 def probabilities(counts, smoothing=0):
-    """P[i, j] = (N[i, j] + s) / sum_k (N[i, k] + s), s = smoothing.
+    """`P[i, j] = (N[i, j] + s) / sum_k (N[i, k] + s)`, `s = smoothing`.
 
-    Each row is the distribution of the next symbol. With s = 0, a row
-    for a symbol never seen stays all zero (it can never be reached).
+    Each row is the distribution of the next symbol. Without smoothing, a
+    row for a symbol never seen stays all zero (it can never be reached).
     """
     N = as_array("counts", counts, ndim=2)
     if N.shape[0] != N.shape[1]:
@@ -91,13 +97,26 @@ def prob(P, a, b):
 
 
 def nll_per_char(P, names):
-    """-(1/n) sum log P(b | a) over the n pairs of every ".name.".
+    """`-(1/n) sum log P(b | a)` over the n pairs of every ".name.".
 
     The mean negative log-likelihood, in nats per character (the end
     marker counts as a character): the cross-entropy between the names
-    and the model. Lower is better; a model that knew nothing, with all
-    27 symbols equally likely, scores log 27. A pair with probability 0
-    makes it infinite (see `probabilities`' smoothing).
+    and the model. Lower is better; a model that knew nothing, with every
+    symbol equally likely, scores the log of the number of symbols. A
+    pair of probability zero makes it infinite (see `probabilities`'
+    smoothing).
+
+    ```python
+    import math
+
+    import numpy as np
+
+    from ref.bigram import SYMBOLS, nll_per_char
+
+    n = len(SYMBOLS)
+    uniform = np.full((n, n), 1 / n)
+    assert math.isclose(nll_per_char(uniform, ["emma"]), math.log(n))
+    ```
     """
     P = _check_P(P)
     counts = count_matrix(names)

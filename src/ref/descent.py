@@ -12,7 +12,15 @@ from ref._checks import as_array, check_positive
 
 
 def f(w):
-    """`f(w) = (w - 3)**2`, the example loss; its minimum is `f(3) == 0`."""
+    """`f(w) = (w - 3)**2`, the example loss; its minimum is `f(3) = 0`.
+
+    ```python
+    from ref.descent import f, f_prime
+
+    assert f(3.0) == 0.0 and f_prime(3.0) == 0.0
+    assert f(2.0) > 0.0 and f(4.0) > 0.0
+    ```
+    """
     return (as_array("w", w) - 3.0) ** 2
 
 

@@ -3,7 +3,7 @@
 Two counts, both exact:
 
 - `lecture_count`: only the weight matrices, the way the 3Blue1Brown
-  lecture tallies GPT-3 (175,181,291,520 weights in 27,938 matrices).
+  lecture tallies GPT-3 (its totals are in the example below).
   Key, query and value are counted as one d_head x d_model matrix per
   head per layer; the output matrix (the "value up" maps of all heads,
   stacked) as one d_model x d_model matrix per layer; embedding and
@@ -12,11 +12,18 @@ Two counts, both exact:
   weights): token embedding tied to the unembedding (stored once),
   learned positional embeddings, a bias on every linear layer, two layer
   norms per block and a final one, each with a gain and a bias.
-  GPT-2 small has 124,439,808; GPT-3 174,604,259,328.
 
-`lecture_to_standard` lists the four changes that lead from one count to
+`lecture_to_standard` lists the changes that lead from one count to
 the other. A config is a dict with n_layers, d_model, n_heads, vocab,
-context and optionally d_ff (4 * d_model if absent).
+context and optionally d_ff (`4 * d_model` if absent).
+
+```python
+from ref.gpt import GPT2_SMALL, GPT3, lecture_total, param_count
+
+assert lecture_total(GPT3) == (27_938, 175_181_291_520)  # (matrices, weights)
+assert param_count(GPT2_SMALL) == 124_439_808
+assert param_count(GPT3) == 174_604_259_328
+```
 """
 
 # --- configurations (given figures, not computed) --------------------------
@@ -148,13 +155,13 @@ def lecture_to_standard(config):
 def layer_flops(config, T=None):
     """{part: floating-point operations} of one block on T tokens.
 
-    A product of an (m, n) by an (n, p) matrix costs 2 m n p operations
-    (a multiply and an add each). Per block: the projections to Q, K, V
-    and the output, 2 T (4 d**2); the scores Q K^T and their use on V,
-    2 (2 T**2 d) over all heads (the causal mask could halve it, which
-    is not counted); the MLP, 2 T (2 d d_ff). T defaults to the
-    config's context. Softmax, layer norms and GELU are left out: they
-    are a few operations per number, not per product.
+    A product of an (m, n) by an (n, p) matrix costs `2 m n p`
+    operations (a multiply and an add each). Per block: the projections
+    to Q, K, V and the output, `2 T (4 d**2)`; the scores `Q K^T` and
+    their use on V, `2 (2 T**2 d)` over all heads (the causal mask could
+    halve it, which is not counted); the MLP, `2 T (2 d d_ff)`. T
+    defaults to the config's context. Softmax, layer norms and GELU are
+    left out: they are a few operations per number, not per product.
     """
     _, d, _, _, _, context, d_ff = _dims(config)
     T = context if T is None else T
@@ -169,7 +176,7 @@ def layer_activations(config, T=None):
     """{part: numbers} one block computes for T tokens (kept for training).
 
     The score matrices, one T x T per head; the MLP's hidden layer, T x
-    d_ff; the queries, keys and values, 3 T d. T defaults to the
+    d_ff; the queries, keys and values, `3 T d`. T defaults to the
     config's context.
     """
     _, d, h, _, _, context, d_ff = _dims(config)

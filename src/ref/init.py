@@ -1,11 +1,11 @@
 """Weight initialisation: its scale, and what goes wrong when it is off.
 
-z = W a sums fan_in terms W_jk a_k. With the W_jk independent, of mean
-0 and independent of a, Var(z) = fan_in Var(W) E[a**2]: the second
-moment of a, which equals Var(a) only when a has mean 0 (not after a
-ReLU). An init picks Var(W) so that this stays about the same from
-layer to layer. A sampler here is a function init(fan_in, fan_out, rng)
-returning W of shape (fan_out, fan_in).
+`z = W a` sums fan_in terms `W_jk a_k`. With the W_jk independent, of
+mean zero and independent of a, `Var(z) = fan_in Var(W) E[a**2]`: the
+second moment of a, which equals `Var(a)` only when a has mean zero (not
+after a ReLU). An init picks `Var(W)` so that this stays about the same
+from layer to layer. A sampler here is a function
+`init(fan_in, fan_out, rng)` returning W of shape (fan_out, fan_in).
 """
 
 import math
@@ -22,36 +22,48 @@ from ref.training import XOR_TARGETS, train
 
 
 def xavier_variance(fan_in, fan_out):
-    """`Var(W) = 2 / (fan_in + fan_out)`, Glorot and Bengio (2010)."""
+    """`Var(W) = 2 / (fan_in + fan_out)`, after Glorot and Bengio."""
     return 2.0 / (_fan("fan_in", fan_in) + _fan("fan_out", fan_out))
 
 
 def he_variance(fan_in):
-    """`Var(W) = 2 / fan_in`, He et al. (2015): ReLU halves E[z**2]."""
+    """`Var(W) = 2 / fan_in`, after He et al.: ReLU halves `E[z**2]`."""
     return 2.0 / _fan("fan_in", fan_in)
 
 
 def kaiming_uniform_bound(fan_in, a=0.0):
-    """`bound = gain sqrt(3 / fan_in)`, gain = sqrt(2 / (1 + a**2)).
+    """`bound = gain sqrt(3 / fan_in)`, `gain = sqrt(2 / (1 + a**2))`.
 
-    W ~ U(-bound, bound) then has Var(W) = gain**2 / fan_in, since
-    U(-c, c) has variance c**2 / 3. torch.nn.Linear uses a = sqrt(5).
+    `W ~ U(-bound, bound)` then has `Var(W) = gain**2 / fan_in`, since
+    `U(-c, c)` has variance `c**2 / 3`. torch.nn.Linear uses
+    `a = sqrt(5)`.
     """
     gain = math.sqrt(2.0 / (1.0 + a**2))
     return gain * math.sqrt(3.0 / _fan("fan_in", fan_in))
 
 
 def pytorch_linear_variance(fan_in):
-    """Var(W) = 1 / (3 fan_in): U(+-1/sqrt(fan_in)); neither He nor Xavier."""
+    """`Var(W) = 1 / (3 fan_in)`, of `U(-1/sqrt(fan_in), 1/sqrt(fan_in))`.
+
+    Neither He nor Xavier.
+    """
     return 1.0 / (3.0 * _fan("fan_in", fan_in))
 
 
 def relu_gaussian_moments(var_z):
-    """`E[relu(z)**2] = Var(z) / 2`, Var(relu(z)) = (1/2 - 1/(2 pi)) Var(z).
+    """`E[relu(z)**2] = Var(z) / 2`, `Var(relu(z)) = (1/2 - 1/(2 pi)) Var(z)`.
 
-    For z ~ N(0, var_z). ReLU halves the second moment, not the
-    variance: relu(z) has mean sqrt(var_z / (2 pi)) > 0, so its
-    variance is smaller still, about 0.34 Var(z). Returns both.
+    For `z ~ N(0, var_z)`. ReLU halves the second moment, not the
+    variance: relu(z) has mean `sqrt(var_z / (2 pi)) > 0`, so its
+    variance is smaller still, about a third of Var(z). Returns both.
+
+    ```python
+    from ref.init import relu_gaussian_moments
+
+    second_moment, variance = relu_gaussian_moments(1.0)
+    assert second_moment == 0.5
+    assert round(variance, 2) == 0.34
+    ```
     """
     var_z = check_positive("var_z", var_z)
     return var_z / 2.0, var_z * (0.5 - 1.0 / (2.0 * math.pi))
@@ -82,7 +94,7 @@ def he_normal(fan_in, fan_out, rng):
 def pytorch_linear_default(fan_in, fan_out, rng):
     """`W ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))`, torch.nn.Linear's default.
 
-    That is kaiming_uniform_ with a = sqrt(5); nn.Linear draws its bias
+    That is kaiming_uniform_ with `a = sqrt(5)`; nn.Linear draws its bias
     from the same interval.
     """
     bound = kaiming_uniform_bound(fan_in, a=math.sqrt(5.0))
@@ -90,7 +102,7 @@ def pytorch_linear_default(fan_in, fan_out, rng):
 
 
 def normal_with_std(std):
-    """A sampler W ~ N(0, std**2) that ignores the fan-in: a fixed scale."""
+    """A sampler `W ~ N(0, std**2)` that ignores the fan-in: a fixed scale."""
     check_positive("std", std)
 
     def init(fan_in, fan_out, rng):
@@ -109,7 +121,7 @@ def constant(value):
 
 
 def init_params(init, sizes, rng):
-    """[(W_l, b_l)] for layer sizes (n_0, ..., n_L): W_l from init, b_l = 0."""
+    """[(W_l, b_l)] for sizes (n_0, ..., n_L): W_l from init, b_l all zero."""
     return [
         (init(n_in, n_out, rng), np.zeros(n_out))
         for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
@@ -120,9 +132,9 @@ def init_params(init, sizes, rng):
 
 
 def deep_stack(init, activation, rng, depth=10, width=256, m=500):
-    """The z_l of a depth-layer stack, width units each, on x ~ N(0, 1).
+    """The z_l of a depth-layer stack, width units each, on `x ~ N(0, 1)`.
 
-    Every layer is a_l = activation(W_l a_{l-1}) with W_l from init and
+    Every layer is `a_l = activation(W_l a_{l-1})` with W_l from init and
     no bias; x has m examples. Returns [z_1, ..., z_depth].
     """
     a = rng.standard_normal((m, width))
@@ -135,16 +147,16 @@ def deep_stack(init, activation, rng, depth=10, width=256, m=500):
 
 
 def activation_variances(init, activation, rng, depth=10, width=256):
-    """Var(a_l) for l = 1..depth: does the signal keep its size?"""
+    """`Var(a_l)` for `l = 1..depth`: does the signal keep its size?"""
     return layer_moments(init, activation, rng, depth, width)[2]
 
 
 def layer_moments(init, activation, rng, depth=10, width=256):
-    """(Var(z_l), E[a_l**2], Var(a_l)) for l = 1..depth, three arrays.
+    """`(Var(z_l), E[a_l**2], Var(a_l))` for `l = 1..depth`, three arrays.
 
     The stack of `deep_stack`, same draws. Layer by layer,
-    Var(z_{l+1}) is close to width Var(W) E[a_l**2], the relation an
-    init is designed around; with a ReLU, E[a**2] is not Var(a).
+    `Var(z_{l+1})` is close to `width Var(W) E[a_l**2]`, the relation an
+    init is designed around; with a ReLU, `E[a**2]` is not `Var(a)`.
     """
     zs = deep_stack(init, activation, rng, depth, width)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -157,9 +169,9 @@ def layer_moments(init, activation, rng, depth=10, width=256):
 
 
 def saturated_fraction(init, activation, rng, depth=10, width=256):
-    """Share of units in the last layer with sigma'(z) < 0.01: stuck flat.
+    """Share of units in the last layer whose slope is nearly zero: stuck.
 
-    For tanh and sigmoid these are saturated; for ReLU, dead (z < 0).
+    For tanh and sigmoid these are saturated; for ReLU, dead (`z < 0`).
     """
     z = deep_stack(init, activation, rng, depth, width)[-1]
     return float(np.mean(DERIVATIVES[activation](z) < 0.01))
@@ -174,16 +186,16 @@ DEEP_ACTIVATIONS = [relu] * 9 + [identity]
 
 
 def regression_task(rng, m=64, n=32):
-    """x ~ N(0, 1) of shape (m, n), y = mean of tanh(x) per row, (m, 1)."""
+    """`x ~ N(0, 1)` of shape (m, n); y, the mean of tanh(x) per row."""
     x = rng.standard_normal((m, n))
     return x, np.mean(tanh(x), axis=1, keepdims=True)
 
 
 def deep_gradient_norms(init, seed=0):
-    """||dC/dW_l|| for l = 1..10 of the deep net, at its initial weights.
+    """`||dC/dW_l||` for every layer l of the deep net, at its first weights.
 
     Data, then weights (from init), drawn from default_rng(seed), so every
-    init sees the same data. Near 0 everywhere: no step changes W.
+    init sees the same data. Near zero everywhere: no step changes W.
     """
     rng = np.random.default_rng(seed)
     x, y = regression_task(rng)
@@ -206,9 +218,11 @@ def deep_losses(init, eta, epochs, seed=0):
 
 
 def symmetric_xor(value=0.5, eta=5.0, epochs=1500):
-    """XOR 2-2-1 with every weight = value, biases 0: returns trained params.
+    """The XOR net trained from every weight equal to value and zero biases.
 
-    Both hidden units start equal, get equal gradients, and so stay
+    Returns the trained params. The net has two inputs, two hidden units
+    and one output. Both hidden units start equal, get equal gradients,
+    and so stay
     equal: the net behaves as if it had one hidden unit.
     """
     params = init_params(constant(value), (2, 2, 1), rng=None)

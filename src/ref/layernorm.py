@@ -16,10 +16,10 @@ EPS = 1e-5
 
 
 def layer_norm(x, g, b, eps=EPS):
-    """y = g (x - mu) / sqrt(var + eps) + b, mu and var over the last axis.
+    """`y = g (x - mu) / sqrt(var + eps) + b`, mu and var over the last axis.
 
     Returns (y, cache); the cache holds what `layer_norm_backward` needs.
-    var is the biased variance (divided by d, not d - 1), as in torch.
+    var is the biased variance (divided by `d`, not `d - 1`), as in torch.
     """
     x = as_array("x", x)
     g = as_array("g", g, ndim=1)

@@ -1,7 +1,7 @@
 """Loss functions and their gradients (lessons L6, L9, L17).
 
-A loss turns predictions y_hat and targets y into one number that is 0
-only when every prediction is right. Each `*_prime` or `*_grad` is the
+A loss turns predictions y_hat and targets y into one number that is
+zero only when every prediction is right. Each `*_prime` or `*_grad` is the
 gradient of its loss with respect to the predictions (or the logits z).
 """
 
@@ -57,7 +57,15 @@ def quadratic_cost(a, y):
     """`C = 1/(2n) sum_x ||y(x) - a(x)||**2`, Nielsen's quadratic cost.
 
     n is the number of examples, one per row of a (or one per entry if
-    a is 1-D). With one output per example this is exactly MSE / 2.
+    a is a vector). With one output per example this is exactly half the
+    MSE:
+
+    ```python
+    from ref.losses import mse, quadratic_cost
+
+    a, y = [0.9, 0.2, 0.4], [1.0, 0.0, 1.0]
+    assert quadratic_cost(a, y) == mse(a, y) / 2
+    ```
     """
     a, y = _pair(a, y, names=("a", "y"))
     n = a.shape[0] if a.ndim else 1
@@ -65,7 +73,7 @@ def quadratic_cost(a, y):
 
 
 def quadratic_cost_prime(a, y):
-    """`dC/da(x) = (a(x) - y(x)) / n`: the 1/2 cancels the 2 of the square."""
+    """`dC/da(x) = (a(x) - y(x)) / n`: the `1/2` cancels the square's `2`."""
     a, y = _pair(a, y, names=("a", "y"))
     n = a.shape[0] if a.ndim else 1
     return (a - y) / n
@@ -75,11 +83,11 @@ def quadratic_cost_prime(a, y):
 
 
 def linear_step(w, x, y, eta, cost_prime=mse_prime):
-    """w - eta dC/dw for the model y_hat = w x, one gradient-descent step.
+    """`w - eta dC/dw` for the model `y_hat = w x`, one gradient-descent step.
 
-    dC/dw = sum_i dC/dy_hat_i * x_i by the chain rule. With
-    cost_prime=quadratic_cost_prime the gradient is half the MSE one,
-    so the step equals an MSE step at eta / 2.
+    `dC/dw = sum_i dC/dy_hat_i * x_i` by the chain rule. With
+    `cost_prime=quadratic_cost_prime` the gradient is half the MSE one,
+    so the step equals an MSE step at `eta / 2`.
     """
     x, y = _pair(x, y, names=("x", "y"))
     check_positive("eta", eta)
@@ -91,9 +99,10 @@ def linear_step(w, x, y, eta, cost_prime=mse_prime):
 
 
 def sigmoid_mse_grad(z, y):
-    """`dL/dz_i = 2 (a_i - y_i) sigma'(z_i) / n`, L = MSE(sigmoid(z), y).
+    """`dL/dz_i = 2 (a_i - y_i) sigma'(z_i) / n`, `L = MSE(sigmoid(z), y)`.
 
-    The factor sigma'(z) is at most 1/4 and nearly 0 where the sigmoid
+    The factor `sigma'(z)` is at most a quarter (see
+    `ref.activations.sigmoid_prime`) and nearly zero where the sigmoid
     saturates, so a confidently wrong output learns slowly.
     """
     z, y = _pair(z, y, names=("z", "y"))
@@ -101,10 +110,10 @@ def sigmoid_mse_grad(z, y):
 
 
 def binary_cross_entropy(a, y):
-    """`L = -(1/n) sum_i [y_i log a_i + (1 - y_i) log(1 - a_i)]`, a in (0, 1).
+    """`L = -(1/n) sum_i [y_i log a_i + (1 - y_i) log(1 - a_i)]`, `0 < a < 1`.
 
-    Cross-entropy for one yes/no output per entry: -log a_i when
-    y_i = 1, -log(1 - a_i) when y_i = 0.
+    Cross-entropy for one yes/no output per entry: `-log a_i` when
+    `y_i = 1`, `-log(1 - a_i)` when `y_i = 0`.
     """
     a, y = _pair(a, y, names=("a", "y"))
     if np.any((y < 0) | (y > 1)):
@@ -115,9 +124,9 @@ def binary_cross_entropy(a, y):
 
 
 def sigmoid_cross_entropy_grad(z, y):
-    """dL/dz_i = (sigmoid(z_i) - y_i) / n, L = binary_cross_entropy.
+    """`dL/dz_i = (sigmoid(z_i) - y_i) / n`, L = binary_cross_entropy.
 
-    The sigma'(z) of the chain rule cancels against the 1/a of the log,
+    The `sigma'(z)` of the chain rule cancels against the `1/a` of the log,
     so the gradient is as large as the error, saturated or not.
     """
     z, y = _pair(z, y, names=("z", "y"))
@@ -144,9 +153,9 @@ def _distributions(p, y, names):
 
 
 def cross_entropy(p, y):
-    """L = -sum_k y_k log p_k, averaged over the rows if p is (m, K).
+    """`L = -sum_k y_k log p_k`, averaged over the rows if p is (m, K).
 
-    Terms with y_k = 0 count as 0 even where p_k = 0.
+    Terms with `y_k = 0` count as zero even where `p_k = 0`.
     """
     p, y = _distributions(p, y, names=("p", "y"))
     with np.errstate(divide="ignore"):  # p_k = 0 where y_k > 0: L = inf
@@ -155,10 +164,10 @@ def cross_entropy(p, y):
 
 
 def log_softmax(z):
-    """log softmax(z)_k = z_k - log sum_j exp(z_j), along the last axis.
+    """`log softmax(z)_k = z_k - log sum_j exp(z_j)`, along the last axis.
 
-    Computed as (z_k - max z) - log sum_j exp(z_j - max z), which never
-    overflows and never takes the log of 0.
+    Computed as `(z_k - max z) - log sum_j exp(z_j - max z)`, which never
+    overflows and never takes the log of zero.
     """
     z = as_array("z", z, ndim=(1, 2))
     shifted = z - np.max(z, axis=-1, keepdims=True)
@@ -206,13 +215,13 @@ def _dpo_margin(logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta):
 
 
 def dpo_loss(logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta=0.1):
-    """L = -log sigmoid(beta [(lp_w - ref_w) - (lp_l - ref_l)]), lp = log pi.
+    """`L = -log sigmoid(beta [(lp_w - ref_w) - (lp_l - ref_l)])`, lp = log pi.
 
     Direct preference optimisation (Rafailov et al.): for each prompt,
     log pi_w and log pi_l are the log-probabilities the model being
     trained gives to the chosen and the rejected answer, ref_* those of a
     frozen reference model. Averaged over pairs. Computed as
-    log(1 + exp(-margin)), which never overflows.
+    `log(1 + exp(-margin))`, which never overflows.
     """
     margin = _dpo_margin(
         logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta
@@ -223,11 +232,11 @@ def dpo_loss(logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta=0.1):
 def dpo_loss_grad(
     logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta=0.1
 ):
-    """(dL/dlp_w, dL/dlp_l) = (-beta s, beta s) / n, s = sigmoid(-margin).
+    """`(dL/dlp_w, dL/dlp_l) = (-beta s, beta s) / n`, `s = sigmoid(-margin)`.
 
-    lp = log pi, margin as in `dpo_loss`. s is near 1 while the model
+    lp = log pi, margin as in `dpo_loss`. s is near one while the model
     still prefers the rejected answer (more than the reference does) and
-    near 0 once it prefers the chosen one.
+    near zero once it prefers the chosen one.
     """
     margin = _dpo_margin(
         logp_chosen, logp_rejected, ref_chosen, ref_rejected, beta

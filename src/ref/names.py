@@ -1,11 +1,21 @@
-"""The US Census 1990 first names: a training and a validation set.
+"""First names from the US Census: a training and a validation set.
 
-About 5,000 names, enough to see whether a model generalises: it is
+Several thousand names, enough to see whether a model generalises: it is
 trained on one part and scored on names it has never seen. The lists
 are vendored from the `names` package on PyPI (see
 `ref/data/README.md`); this module reads them, lower-cased, and splits
-them with a fixed seed. Names are encoded with the 27 symbols of
-`ref.bigram`: "." (index 0) separates names, a to z are 1 to 26.
+them with a fixed seed. Names are encoded with the symbols of
+`ref.bigram`: "." (index `0`) separates names, and the letters a to z
+follow in order.
+
+```python
+from ref.names import census_split, decode, encode
+
+train, val = census_split()
+assert len(train) + len(val) == 5_163
+assert list(encode(["ab"])) == [0, 1, 2, 0]
+assert decode(encode(["ab"])) == ".ab."
+```
 """
 
 from importlib.resources import files

@@ -1,8 +1,9 @@
 """A single neuron, and neurons wired as logic gates (lessons L1, L2, L4).
 
-A neuron computes z = w . x + b and fires a = sigmoid(z). It fires
-(a > 0.5) exactly when z > 0, so the line w . x + b = 0 splits its
-inputs: the weights turn that line, the bias slides it.
+A neuron computes `z = w . x + b` and fires `a = sigmoid(z)`. It fires
+(a is above one half) exactly when z is positive, so the line
+`w . x + b = 0` splits its inputs: the weights turn that line, the bias
+slides it.
 """
 
 import numpy as np
@@ -58,7 +59,7 @@ def gate(params, x):
 def xor_network(x):
     """`XOR(x1, x2) = AND(OR(x1, x2), NAND(x1, x2))`, built from three neurons.
 
-    x has shape (2,) or (m, 2); the result has shape () or (m,).
+    x has shape `(2,)` or `(m, 2)`; the result has shape `()` or `(m,)`.
     """
     x = as_array("x", x, ndim=(1, 2))
     h = np.stack([gate(XOR_OR, x), gate(XOR_NAND, x)], axis=-1)

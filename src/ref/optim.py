@@ -6,9 +6,9 @@ changes nothing it was given. The formulas are the ones torch.optim
 implements, with its default hyperparameters (SGDW is not in torch.optim).
 
 weight_decay is lambda in one convention throughout: either the L2
-penalty (lambda / 2) ||w||**2, whose gradient lambda w sgd_momentum and
-adam add to g, or the decoupled shrink w <- (1 - lr lambda) w of sgdw
-and adamw. The two are the same step only for plain SGD (no momentum,
+penalty `(lambda / 2) ||w||**2`, whose gradient `lambda w` sgd_momentum
+and adam add to g, or the decoupled shrink `w <- (1 - lr lambda) w` of
+sgdw and adamw. The two are the same step only for plain SGD (no momentum,
 no adaptive scaling).
 """
 
@@ -20,11 +20,11 @@ from ref._checks import as_array, check_positive
 
 
 def sgd_momentum(param, grad, state, lr, momentum=0.9, weight_decay=0.0):
-    """v <- mu v + g;  w <- w - lr v  (torch.optim.SGD with momentum).
+    """`v <- mu v + g;  w <- w - lr v` (torch.optim.SGD with momentum).
 
-    v starts at 0, so the first step is plain gradient descent.
-    weight_decay adds lambda w to g first, the gradient of the L2
-    penalty (lambda / 2) ||w||**2, as torch.optim.SGD does.
+    v starts at zero, so the first step is plain gradient descent.
+    weight_decay adds `lambda w` to g first, the gradient of the L2
+    penalty `(lambda / 2) ||w||**2`, as torch.optim.SGD does.
     """
     param, grad = _check(param, grad, lr)
     v = np.zeros_like(param) if state is None else state["v"]
@@ -36,7 +36,7 @@ def sgdw(param, grad, state, lr, momentum=0.9, weight_decay=0.0):
     """`w <- (1 - lr lambda) w`, then an SGD-with-momentum step (decoupled).
 
     SGDW of Loshchilov and Hutter: the decay stays out of the velocity.
-    With momentum = 0 it is the same step as sgd_momentum with L2
+    Without momentum it is the same step as sgd_momentum with L2
     weight_decay; with momentum it is not.
     """
     param = decoupled_decay(param, lr, weight_decay)
@@ -46,13 +46,13 @@ def sgdw(param, grad, state, lr, momentum=0.9, weight_decay=0.0):
 def adam(
     param, grad, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0
 ):
-    """w <- w - lr m_hat / (sqrt(v_hat) + eps)  (torch.optim.Adam).
+    """`w <- w - lr m_hat / (sqrt(v_hat) + eps)` (torch.optim.Adam).
 
-    m <- b1 m + (1 - b1) g and v <- b2 v + (1 - b2) g**2 are running
-    means of the gradient and its square; m_hat = m / (1 - b1**t) and
-    v_hat = v / (1 - b2**t) undo their pull towards the zero start.
-    weight_decay adds lambda w to g first, the gradient of the L2
-    penalty (lambda / 2) ||w||**2, which then passes through the
+    `m <- b1 m + (1 - b1) g` and `v <- b2 v + (1 - b2) g**2` are running
+    means of the gradient and its square; `m_hat = m / (1 - b1**t)` and
+    `v_hat = v / (1 - b2**t)` undo their pull towards the zero start.
+    weight_decay adds `lambda w` to g first, the gradient of the L2
+    penalty `(lambda / 2) ||w||**2`, which then passes through the
     adaptive scaling like the rest of g.
     """
     param, grad = _check(param, grad, lr)
@@ -123,16 +123,39 @@ def _check(param, grad, lr):
 
 
 def rosenbrock(w):
-    """`f(x, y) = (1 - x)**2 + 100 (y - x**2)**2`; minimum f(1, 1) = 0.
+    """`f(x, y) = (1 - x)**2 + b (y - x**2)**2`, Rosenbrock's valley.
 
-    A long curved valley: the slope across it is steep, along it gentle.
+    A long curved valley: b is large, so the slope across it is steep,
+    along it gentle. Its minimum is `f(1, 1) = 0`.
+
+    ```python
+    from ref.optim import rosenbrock
+
+    x, y, b = 0.5, 2.0, 100
+    assert rosenbrock([x, y]) == (1 - x) ** 2 + b * (y - x**2) ** 2
+    assert rosenbrock([1.0, 1.0]) == 0.0
+    ```
     """
     x, y = as_array("w", w, ndim=1)
     return (1.0 - x) ** 2 + 100.0 * (y - x**2) ** 2
 
 
 def rosenbrock_grad(w):
-    """`grad f = (-2 (1 - x) - 400 x (y - x**2), 200 (y - x**2))`."""
+    """`grad f = (-2 (1 - x) - 4 b x (y - x**2), 2 b (y - x**2))`.
+
+    b as in `rosenbrock`; checked against finite differences:
+
+    ```python
+    import numpy as np
+
+    from ref.gradcheck import numerical_gradient, relative_error
+    from ref.optim import rosenbrock, rosenbrock_grad
+
+    w = np.array([0.5, 2.0])
+    numeric = numerical_gradient(rosenbrock, w)
+    assert relative_error(rosenbrock_grad(w), numeric) < 1e-7
+    ```
+    """
     x, y = as_array("w", w, ndim=1)
     return np.array(
         [-2.0 * (1.0 - x) - 400.0 * x * (y - x**2), 200.0 * (y - x**2)]

@@ -13,13 +13,13 @@ from ref.losses import mse
 
 
 def dropout_mask(shape, p, rng):
-    """mask_i = 0 with probability p, else 1 / (1 - p) (inverted dropout).
+    """`mask_i = 0` with probability p, else `1 / (1 - p)` (inverted dropout).
 
     p is the drop probability, as in torch.nn.Dropout(p); a unit is
-    kept with probability 1 - p. Scaling the kept units by 1 / (1 - p)
-    makes E[mask_i] = 1, so the expected activation is unchanged and
+    kept with probability `1 - p`. Scaling the kept units by `1 / (1 - p)`
+    makes `E[mask_i] = 1`, so the expected activation is unchanged and
     nothing is rescaled at test time. A unit is dropped when its
-    uniform draw u in [0, 1) is below p.
+    uniform draw u in `[0, 1)` is below p.
     """
     if not 0.0 <= p < 1.0:
         raise ValueError(
@@ -29,7 +29,7 @@ def dropout_mask(shape, p, rng):
 
 
 def dropout(a, p, rng):
-    """a * mask: each unit zeroed with probability p, the rest / (1 - p).
+    """`a * mask`: each unit zeroed with probability p, the rest `/ (1 - p)`.
 
     Training-time dropout with drop probability p, as torch.nn.Dropout(p)
     in training mode; at test time the layer is left out.
@@ -42,9 +42,9 @@ def dropout(a, p, rng):
 
 
 def l2_penalty(weights, lam):
-    """(lambda / 2) sum_l sum_ij W_l[i, j]**2, added to the loss.
+    """`(lambda / 2) sum_l sum_ij W_l[i, j]**2`, added to the loss.
 
-    The factor 1/2 makes the gradient lambda W, the convention of
+    The factor `1/2` makes the gradient `lambda W`, the convention of
     torch.optim's weight_decay argument.
     """
     return float(
@@ -53,9 +53,9 @@ def l2_penalty(weights, lam):
 
 
 def l2_penalty_grad(W, lam):
-    """d/dW of (lambda / 2) sum W**2 = lambda W: a pull towards 0.
+    """`d/dW (lambda / 2) sum W**2 = lambda W`: a pull towards zero.
 
-    A plain gradient step then multiplies W by (1 - eta lambda) on top
+    A plain gradient step then multiplies W by `(1 - eta lambda)` on top
     of the loss's own step: hence the name weight decay. Only for plain
     SGD is this the same as decoupled decay (see ref.optim.adamw).
     """
@@ -90,7 +90,7 @@ def early_stopping(val_losses, patience):
 
 
 def noisy_sine(n, rng, noise=0.3):
-    """`x ~ U(0, 1)`, y = sin(2 pi x) + N(0, noise**2): n points."""
+    """`x ~ U(0, 1)`, `y = sin(2 pi x) + N(0, noise**2)`: n points."""
     x = rng.uniform(0.0, 1.0, n)
     return x, np.sin(2.0 * np.pi * x) + noise * rng.standard_normal(n)
 
@@ -99,8 +99,16 @@ def polynomial_fit_errors(degrees=(1, 3, 9), n_train=10, n_val=100, seed=0):
     """{degree: (train MSE, validation MSE)} of least-squares polynomials.
 
     Both samples come from `noisy_sine` with default_rng(seed), training
-    first. With 10 training points, degree 9 can pass through all of
-    them.
+    first. A polynomial with as many coefficients as there are training
+    points passes through all of them:
+
+    ```python
+    from ref.regularization import polynomial_fit_errors
+
+    n = 10
+    train_mse, _ = polynomial_fit_errors(degrees=[n - 1], n_train=n)[n - 1]
+    assert train_mse < 1e-20
+    ```
     """
     rng = np.random.default_rng(seed)
     x_train, y_train = noisy_sine(n_train, rng)

@@ -1,8 +1,8 @@
 """Choosing the next token from logits: greedy or sampled (L17, L18).
 
-p = softmax(z / T). A temperature T below 1 sharpens the distribution
-towards the largest logit (T -> 0 gives the argmax, i.e. greedy); T
-above 1 flattens it (T -> infinity gives the uniform distribution).
+`p = softmax(z / T)`. A temperature `T < 1` sharpens the distribution
+towards the largest logit (`T -> 0` gives the argmax, i.e. greedy);
+`T > 1` flattens it (`T -> infinity` gives the uniform distribution).
 """
 
 import numpy as np
@@ -19,7 +19,7 @@ def _check_logits(logits):
 
 
 def softmax_with_temperature(logits, T=1.0):
-    """`p_i = exp(z_i / T) / sum_j exp(z_j / T)`, for a temperature T > 0."""
+    """`p_i = exp(z_i / T) / sum_j exp(z_j / T)`, for a temperature `T > 0`."""
     z = _check_logits(logits)
     check_positive("T", T)
     return softmax(z / T)

@@ -1,8 +1,15 @@
 """Scaling laws: loss falls as a power of model size (lesson on scaling).
 
-L(N) = a * N**(-alpha) is a straight line on log-log axes:
-log L = log a - alpha log N, with slope -alpha. Chinchilla (Hoffmann et
-al., 2022) trains about 20 tokens per parameter; GPT-3 trained about 1.7.
+`L(N) = a * N**(-alpha)` is a straight line on log-log axes:
+`log L = log a - alpha log N`, with slope `-alpha`. Chinchilla (Hoffmann
+et al.) trained on many more tokens per parameter than GPT-3 did:
+
+```python
+from ref.scaling import CHINCHILLA, GPT3_TRAINING, tokens_per_parameter
+
+assert round(tokens_per_parameter(**CHINCHILLA)) == 20
+assert round(tokens_per_parameter(**GPT3_TRAINING), 1) == 1.7
+```
 """
 
 import numpy as np
@@ -19,7 +26,7 @@ KAPLAN_N_C = 8.8e13
 
 
 def power_law(N, a, alpha):
-    """`L(N) = a * N**(-alpha)`, for model sizes N > 0."""
+    """`L(N) = a * N**(-alpha)`, for model sizes `N > 0`."""
     N = as_array("N", N)
     if np.any(N <= 0):
         raise ValueError(f"N must be positive, got {N}")
@@ -28,7 +35,7 @@ def power_law(N, a, alpha):
 
 
 def kaplan_loss(N):
-    """L(N) = (N_c / N)**alpha_N = a N**(-alpha_N), with a = N_c**alpha_N."""
+    """`L(N) = (N_c / N)**alpha_N = a N**(-alpha_N)`, `a = N_c**alpha_N`."""
     return power_law(N, KAPLAN_N_C**KAPLAN_ALPHA_N, KAPLAN_ALPHA_N)
 
 

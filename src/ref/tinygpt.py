@@ -46,7 +46,7 @@ class GPTConfig:
 
     @property
     def d_ff(self):
-        """The MLP's width, 4 d_model as in GPT-2 and GPT-3."""
+        """The MLP's width, `4 d_model` as in GPT-2 and GPT-3."""
         return 4 * self.d_model
 
     def as_gpt(self):
@@ -61,7 +61,7 @@ class GPTConfig:
 
 
 def init_params(cfg, rng):
-    """{name: array}: embeddings N(0, 0.02**2), blocks by `init_block`."""
+    """{name: array}: embeddings drawn as `init_block` draws its weights."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
             f"rng must be a numpy.random.Generator, got {type(rng).__name__}"
@@ -185,7 +185,7 @@ def _forward(params, tokens, cfg):
 
 
 def forward(params, tokens, cfg):
-    """logits[b, t] = the scores of the token after tokens[b, :t + 1].
+    """`logits[b, t]`: the scores of the token after `tokens[b, :t + 1]`.
 
     tokens has shape (B, T), T <= cfg.context; logits (B, T, vocab).
     """
@@ -293,8 +293,8 @@ def train(
     cfg.context symbols. Returns (best_params, history). history holds
     "train" (the loss of each step's batch), "eval_steps", "train_eval"
     and "val" (`evaluate` on as many training names as there are
-    validation names, and on the validation names, at step 0 and every
-    eval_every steps: make steps a multiple of it to score the last
+    validation names, and on the validation names, before the first step
+    and every eval_every steps: make steps a multiple of it to score the last
     weights) and "best_step". With patience = k, training stops after
     k evaluations without a new best (early stopping).
     """

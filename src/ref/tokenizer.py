@@ -1,9 +1,16 @@
 """A character tokenizer: one token per character (lesson L13).
 
-The vocabulary is sorted(set(text)), so a character's id is its position
-in that sorted list. For "to be or not to be" the vocabulary is
-[' ', 'b', 'e', 'n', 'o', 'r', 't'] and "to be" encodes to
-[6, 4, 0, 1, 2].
+The vocabulary is `sorted(set(text))`, so a character's id is its
+position in that sorted list:
+
+```python
+from ref.tokenizer import build_vocab, decode, encode
+
+vocab = build_vocab("to be or not to be")
+assert vocab == [" ", "b", "e", "n", "o", "r", "t"]
+assert encode("to be", vocab) == [6, 4, 0, 1, 2]
+assert decode([6, 4, 0, 1, 2], vocab) == "to be"
+```
 """
 
 

@@ -1,8 +1,9 @@
 """Training by gradient descent: AND, XOR, batch sizes (lessons L9-L12).
 
 Every trainer minimises the mean squared error C of `ref.backprop` and
-returns the loss history losses[k] = C on the whole training set after
-k epochs (k = 0 is the starting point), so losses has epochs + 1 entries.
+returns the loss history `losses[k]`, C on the whole training set after
+k epochs (`losses[0]` is the starting point), so losses has `epochs + 1`
+entries.
 One epoch is one pass over the training set.
 """
 
@@ -27,11 +28,11 @@ XOR_SEED = 2
 
 
 def train(params, x, y, eta, epochs, activation=sigmoid):
-    """Repeat params <- params - eta dC/dparams on all of x, epochs times.
+    """Repeat `params <- params - eta dC/dparams` on all of x, epochs times.
 
     Returns (params, losses). Leading axes on params (see
     `ref.backprop.stack`) train several networks at once; losses then
-    has shape (epochs + 1, k).
+    has shape `(epochs + 1, k)`.
     """
     losses = []
     for _ in range(_count("epochs", epochs)):
@@ -53,7 +54,7 @@ def _count(name, value):
 
 
 def train_neuron(x, y, eta=5.0, epochs=300):
-    """`Train a = sigma(w . x + b) from w = 0`, b = 0 by full-batch descent.
+    """Train `a = sigma(w . x + b)` from `w = 0`, `b = 0`: full-batch descent.
 
     x has shape (m, n), y shape (m,). Returns (w, b, losses).
     """
@@ -65,7 +66,10 @@ def train_neuron(x, y, eta=5.0, epochs=300):
 
 
 def train_and(eta=5.0, epochs=300):
-    """L9: one neuron learns AND from w = 0, b = 0; returns (w, b, losses)."""
+    """L9: one neuron learns AND from `w = 0`, `b = 0`.
+
+    Returns (w, b, losses).
+    """
     return train_neuron(TRUTH_TABLE_INPUTS, AND_TARGETS[:, 0], eta, epochs)
 
 
@@ -73,7 +77,7 @@ def train_and(eta=5.0, epochs=300):
 
 
 def xor_initial_params(seed=XOR_SEED):
-    """Every W and b of the 2-2-1 net ~ N(0, 1), from default_rng(seed).
+    """Every W and b of the XOR net drawn from `N(0, 1)` by default_rng(seed).
 
     Drawn in the order W_1, b_1, W_2, b_2 (see `ref.backprop.init_normal`).
     W has shape (n_out, n_in) like torch.nn.Linear.weight, so a PyTorch
@@ -83,13 +87,16 @@ def xor_initial_params(seed=XOR_SEED):
 
 
 def train_xor(seed=XOR_SEED, eta=5.0, epochs=1500):
-    """L10: the 2-2-1 sigmoid net on XOR; returns (params, losses)."""
+    """L10: the sigmoid net on XOR; returns (params, losses).
+
+    The net has two inputs, two hidden units and one output.
+    """
     params = xor_initial_params(seed)
     return train(params, TRUTH_TABLE_INPUTS, XOR_TARGETS, eta, epochs)
 
 
 def xor_outputs_for_seeds(seeds, eta=5.0, epochs=1500):
-    """Outputs after training, shape (len(seeds), 4): all seeds at once."""
+    """Outputs after training, shape `(len(seeds), 4)`: all seeds at once."""
     params = stack([xor_initial_params(s) for s in seeds])
     params, _ = train(params, TRUTH_TABLE_INPUTS, XOR_TARGETS, eta, epochs)
     return predict(params, TRUTH_TABLE_INPUTS)[..., 0]
@@ -98,9 +105,20 @@ def xor_outputs_for_seeds(seeds, eta=5.0, epochs=1500):
 def is_stuck(outputs, targets=XOR_TARGETS[:, 0], tol=0.25):
     """True where some output is more than tol from its target.
 
-    outputs has shape (..., m). After training, errors are either below
-    0.06 or above 0.5 (stuck in a flat valley, see `xor_long_run`), so
-    any tol in between gives the same answer.
+    outputs has shape (..., m). After training, the errors fall into two
+    groups far apart, small ones and those of runs stuck in a flat
+    valley (see `xor_long_run`), so any tol in the gap gives the same
+    answer:
+
+    ```python
+    import numpy as np
+
+    from ref.training import XOR_TARGETS, xor_outputs_for_seeds
+
+    outputs = xor_outputs_for_seeds(range(100))
+    errors = np.abs(outputs - XOR_TARGETS[:, 0]).max(axis=-1)
+    assert not np.any((errors > 0.06) & (errors < 0.5))
+    ```
     """
     outputs = as_array("outputs", outputs)
     return np.max(np.abs(outputs - targets), axis=-1) > tol
@@ -115,15 +133,16 @@ def count_stuck(seeds=range(100), eta=5.0, epochs=1500):
 
 
 def xor_long_run(seed, eta=5.0, checkpoints=(1000, 10_000, 100_000)):
-    """C, ||grad C|| and ||theta|| of the 2-2-1 XOR net at each checkpoint.
+    """C, `||grad C||` and `||theta||` of the XOR net at each checkpoint.
 
     theta is the nine parameters (W_1, b_1, W_2, b_2) and grad C its
-    gradient. Returns (rows, params): row i, of shape (3,), holds the
+    gradient. Returns (rows, params): row i, of shape `(3,)`, holds the
     three after checkpoints[i] epochs of `train_xor` from `seed`, and
     params is the network after the last checkpoint, as `train` returns
     it. The descent is the same as `train`'s, written out for nine plain
     floats: Python arithmetic on scalars is much faster than NumPy calls
-    on 2 x 2 arrays, so 100,000 epochs take well under a second.
+    on arrays this small, so even the last default checkpoint is reached
+    in well under a second.
     """
     checkpoints = [_count("checkpoints", k) for k in checkpoints]
     if not checkpoints or checkpoints != sorted(set(checkpoints)):
@@ -202,8 +221,8 @@ def train_minibatch(
 ):
     """Mini-batch descent: shuffle x with rng, step once per batch.
 
-    batch_size = m is batch gradient descent (one step per epoch),
-    batch_size = 1 is stochastic gradient descent (m steps per epoch).
+    `batch_size = m` is batch gradient descent (one step per epoch),
+    `batch_size = 1` is stochastic gradient descent (m steps per epoch).
     Each step uses the mean gradient over its batch; a last, smaller
     batch is kept. Returns (params, losses, steps).
     """

@@ -57,18 +57,30 @@ def _gate(z):
 
 
 def gelu_tanh(z):
-    """`gelu(z) ~ z (1 + tanh(sqrt(2/pi) (z + 0.044715 z**3))) / 2`.
+    """`gelu(z) ~ z (1 + tanh(sqrt(2/pi) (z + c z**3))) / 2`, c as below.
 
     The approximation GPT-2 uses (torch's gelu(approximate="tanh")); it
-    differs from the exact z Phi(z) of `ref.activations.gelu` by less
-    than 0.001, and costs one exponential instead of an error function.
+    stays close to the exact `z Phi(z)` of `ref.activations.gelu`, and
+    costs one exponential instead of an error function.
+
+    ```python
+    import numpy as np
+
+    from ref.activations import gelu
+    from ref.transformer import gelu_tanh
+
+    z, c = np.linspace(-6.0, 6.0, 1201), 0.044715
+    u = np.sqrt(2 / np.pi) * (z + c * z**3)
+    assert np.allclose(gelu_tanh(z), z * (1 + np.tanh(u)) / 2)
+    assert np.max(np.abs(gelu_tanh(z) - gelu(z))) < 0.001
+    ```
     """
     z = as_array("z", z)
     return z * _gate(z)
 
 
 def gelu_tanh_prime(z):
-    """`d gelu_tanh / dz = s + 2 z s (1 - s) u'`, s = (1 + tanh(u)) / 2."""
+    """`d gelu_tanh / dz = s + 2 z s (1 - s) u'`, `s = (1 + tanh(u)) / 2`."""
     z = as_array("z", z)
     return _gelu_prime(z, _gate(z))
 
@@ -117,10 +129,11 @@ def _merge(M):
 
 
 def self_attention(x, p, n_heads):
-    """y = concat_i(attend(Q_i, K_i, V_i, causal)) Wo + bo, Q = x Wq + bq.
+    """`y = concat_i(attend(Q_i, K_i, V_i, causal)) Wo + bo`, `Q = x Wq + bq`.
 
-    K and V likewise; head i uses columns i * d_head .. (i + 1) * d_head
-    - 1 of Q, K and V, as `ref.attention.multi_head_attention`. Returns
+    K and V likewise; head i uses the columns from `i * d_head` up to
+    `(i + 1) * d_head - 1` of Q, K and V, as
+    `ref.attention.multi_head_attention`. Returns
     (y, cache); the weights of every head are in cache["weights"],
     shape (B, n_heads, T, T).
     """
@@ -191,7 +204,7 @@ def _part(p, prefix):
 
 
 def block(x, p, n_heads):
-    """x + a, a = attn(ln1(x)); then y = (x + a) + mlp(ln2(x + a)).
+    """`x + a`, `a = attn(ln1(x))`; then `y = (x + a) + mlp(ln2(x + a))`.
 
     p holds the entries of `BLOCK_KEYS`. Returns (y, cache).
     """
@@ -223,11 +236,24 @@ def block_backward(dy, p, cache):
 
 
 def init_block(d_model, d_ff, n_layers, rng):
-    """A block's parameters: weights N(0, 0.02**2), as GPT-2 initialises.
+    """A block's parameters: small normal weights, as GPT-2 initialises.
 
     The two projections that feed the residual stream (attn.Wo, mlp.W2)
-    get 0.02 / sqrt(2 n_layers), so that the stream's variance stays
-    the same however many blocks add to it; biases 0, gains 1.
+    get a standard deviation `sqrt(2 n_layers)` times smaller, so that
+    the stream's variance stays the same however many blocks add to it.
+    Biases start at zero, gains at one.
+
+    ```python
+    import numpy as np
+
+    from ref.transformer import init_block
+
+    d_model, n_layers = 64, 4
+    p = init_block(d_model, 4 * d_model, n_layers, np.random.default_rng(0))
+    std = 0.02
+    assert abs(p["attn.Wq"].std() - std) < 0.001
+    assert abs(p["attn.Wo"].std() - std / np.sqrt(2 * n_layers)) < 0.001
+    ```
     """
     std, std_out = 0.02, 0.02 / math.sqrt(2 * n_layers)
     d = d_model

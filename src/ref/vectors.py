@@ -26,7 +26,7 @@ EXAMPLE = {
 
 
 def cosine(u, v):
-    """`cos(u, v) = u . v / (|u| |v|)`, in [-1, 1]."""
+    """`cos(u, v) = u . v / (|u| |v|)`, in `[-1, 1]`."""
     u = as_array("u", u, ndim=1)
     v = as_array("v", v, ndim=1)
     if u.shape != v.shape:
@@ -137,7 +137,7 @@ def svd_vectors(M, k):
 
 
 def one_hot(i, n):
-    """e_i: the length-n vector with a 1 at index i and 0 elsewhere.
+    """e_i: the length-n vector with a one at index i and zeros elsewhere.
 
     e_i @ W_E is row i of W_E: an embedding lookup is this product.
     """
@@ -160,8 +160,19 @@ def one_hot(i, n):
 def random_cosines(d, n_pairs, rng):
     """cos(u, v) for n_pairs pairs of random normal vectors in d dimensions.
 
-    Their mean is 0 and their standard deviation 1/sqrt(d): in many
+    Their mean is zero and their standard deviation `1/sqrt(d)`: in many
     dimensions two random directions are nearly orthogonal.
+
+    ```python
+    import numpy as np
+
+    from ref.vectors import random_cosines
+
+    d = 400
+    cosines = random_cosines(d, 2_000, np.random.default_rng(0))
+    assert abs(cosines.mean()) < 0.005
+    assert abs(cosines.std() * np.sqrt(d) - 1) < 0.05
+    ```
     """
     for name, value in (("d", d), ("n_pairs", n_pairs)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
