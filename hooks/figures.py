@@ -18,19 +18,52 @@ from mkdocs.structure.files import File
 
 from sitecache import cached, folder
 
+#: matplotlib's formatters that write a tick's label from its position:
+#: such a label is the axis' scale, not a claim. Any other formatter
+#: (set_xticks with labels, a FuncFormatter, ...) writes what the figure
+#: code gives it, so its labels go into the figure's audit record.
+AUTO_FORMATTERS = ("ScalarFormatter", "LogFormatter", "NullFormatter")
+
+
+def _hand_set_ticks(fig):
+    """[[location, label], ...] of the tick labels the figure code wrote."""
+    from matplotlib import ticker
+
+    auto = tuple(getattr(ticker, name) for name in AUTO_FORMATTERS)
+    found = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for formatter, locs in (
+                (axis.get_major_formatter(), axis.get_majorticklocs()),
+                (axis.get_minor_formatter(), axis.get_minorticklocs()),
+            ):
+                if isinstance(formatter, auto):
+                    continue
+                labels = formatter.format_ticks(list(locs))
+                found += [
+                    [float(loc), str(label)]
+                    for loc, label in zip(locs, labels, strict=True)
+                    if str(label).strip()
+                ]
+    return found
+
 
 def _render(fig):
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    # The numbers the figure code computed and drew as text (recorded by
-    # sitefigures.style.shown), for scripts/audit_site.py. Not shown.
-    shown = getattr(fig, "shown_numbers", [])
-    metadata = {"Date": None}
-    if shown:
-        metadata["Description"] = (
-            "numbers computed by the figure code: " + json.dumps(shown)
-        )
+    # What scripts/audit_site.py needs to account for the numbers drawn
+    # as text: those the figure code computed and recorded with
+    # sitefigures.style.shown, and the tick labels it wrote itself. Kept
+    # in the SVG's metadata, which no reader sees.
+    record = {
+        "shown": getattr(fig, "shown_numbers", []),
+        "ticks": _hand_set_ticks(fig),
+    }
+    metadata = {
+        "Date": None,
+        "Description": "audit record: " + json.dumps(record),
+    }
     # A fixed salt makes the SVG's element ids, and so the file, the same
     # on every build. Text is drawn as paths (matplotlib's default), so a
     # figure looks the same without any font on the reader's machine.

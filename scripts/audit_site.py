@@ -2,32 +2,51 @@
 
     .venv/bin/python scripts/audit_site.py [SITE_DIR]   (default: site)
 
-After the strict build, this reads what the reader gets: the visible text
-of every page, its title, alt and title attributes, the meta description,
-the navigation, the search index and the text drawn into the figures'
-SVG files. Every number in them must be
+The docs checker reads the Markdown; this reads what the reader gets after
+the strict build: the visible text of every page (the theme's 404 page
+too), its title, alt, title and aria-label attributes, the meta
+description, the navigation, the search index, the text drawn into the
+figures' SVG files, and the source of the figures. Every number in them
+must be accounted for by one of these rules, and nothing else:
 
-- inside code (``<code>``, ``<pre>``) or math (KaTeX's HTML and MathML,
-  or ``\\( \\)`` in the search index): code is run and its output
-  compared, and every stating formula carries a formula check;
-- a number a docs-checker marker checks (``<!--= expr -->``) or counts as
-  given (``<!--given: ...-->``) on that page, matched by its text, as
-  many times as the page's markers have it. ``hooks/markers.py`` records
-  those texts for each page while it strips the markers, in
-  ``SITE_DIR/.audit/numbers.json``; this script reads that record;
-- in a figure, an axis tick label (the data's own scale, chosen by
-  matplotlib), or a number the figure code computed and recorded with
-  ``sitefigures.style.shown`` (``hooks/figures.py`` writes those texts
-  into the SVG's ``<dc:description>``; a typed constant is not recorded);
-- on the short list of non-claims below (lesson numbers L1-L18, GPT-3,
-  BP1-BP4, "Figure 2", version numbers of named software and the like).
+- **Code.** A number inside ``<pre>`` (a fence, its output block, a
+  docstring's example, a source listing) or inside inline ``<code>`` of
+  a page: the checker runs the page's code and compares its output. On
+  the API reference, inline code in a docstring is not run, so it is
+  held to the rule of math (next).
+- **Math** holds formulas: only integers of one or two digits (as the
+  checker allows in ``$...$``), read from KaTeX's TeX annotation. A
+  decimal, or a longer number, is a value that belongs in checked prose.
+- **Checked and given numbers.** A number that a checker marker checks
+  (``<!--= expr -->``) or counts as given (``<!--given: ...-->``) on that
+  page, matched by its text, as many times as the page's markers have
+  it. ``hooks/markers.py`` records those texts for each page while it
+  strips the markers, in ``SITE_DIR/.audit/numbers.json``. Titles,
+  attributes and the navigation repeat page text, so each of them may
+  use the whole record again; the meta description and the search index
+  may also use the page's math (the description writes the first
+  paragraph's math as text), the search index its code too.
+- **Figures** (``src/sitefigures``). A tick label that matplotlib wrote
+  from the tick's position is the data's own scale. Any other text, and
+  a tick label the figure code wrote itself that does not read as its
+  position, may only show numbers the code computed and recorded with
+  ``sitefigures.style.shown`` (``hooks/figures.py`` writes both records
+  into the SVG's ``<dc:description>``). And ``shown`` may not be handed
+  a literal (``shown(fig, 0.25)``): that is a typed number again.
+- **Lab plots** (``labs/<lab>/plot-*.svg``) are outputs of the lab's
+  code, which the build runs and shows above them: a number in one must
+  also appear in that lab's code or its printed output.
+- **Non-claims**: the short list ``NON_CLAIMS`` below (lesson numbers
+  L1-L18, GPT-3, BP1-BP4, "Figure 2", versions of named software, ...).
 
 Any other number is reported with the page, the element and the source
-file, and the script exits 1. It does not change anything.
+file to fix, and the script exits 1. It changes nothing.
 """
 
 import argparse
+import ast
 import collections
+import html
 import html.parser
 import json
 import re
@@ -43,85 +62,124 @@ NUMBER = re.compile(
 )
 #: Numbers that claim nothing: parts of names, and the like. Each pattern
 #: is matched around the number; keep this list short and documented.
+#: (A digit glued to letters, as in L17, BP1, x2, W1 or float64, is not
+#: read as a number at all, as in the docs checker.)
 NON_CLAIMS = [
-    (re.compile(r"\bL\d{1,2}\b"), "lesson number"),
     (re.compile(r"\bGPT-\d\b"), "model name"),
-    (re.compile(r"\bBP\d\b"), "backprop equation name"),
-    (re.compile(r"3Blue1Brown"), "channel name"),
-    (re.compile(r"\b[23]D\b"), "2D/3D"),
-    (re.compile(r"\bx\d\b"), "input name"),
-    (re.compile(r"\bdial \d\b"), "name of a dial (figure's axes)"),
-    (re.compile(r"\bW\d\b|\bb\d\b|\ba\d\b|\bz\d\b"), "variable name"),
-    (re.compile(r"\bfloat(?:16|32|64)\b|\bint(?:8|32|64)\b"), "type name"),
-    (re.compile(r"\bBERT\b"), "model name"),
+    (re.compile(r"3Blue1Brown"), "channel name (as in doccheck)"),
+    (re.compile(r"\b[23]D\b"), "2D/3D (as in doccheck)"),
     (re.compile(r"\bIn[\s\u00a0]\[\d+\]:"), "a notebook cell's prompt"),
-    (
-        re.compile(r"\b(?:Figure|Table|[Ll]esson|[Ss]tep) \d{1,2}\b"),
-        "a reference to a numbered part",
-    ),
-    (
-        re.compile(
-            r"\b(?:Python|NumPy|PyTorch|MkDocs|KaTeX|Node(?:\.js)?"
-            r"|Material for MkDocs) \d+(?:\.\d+)*\b"
-        ),
-        "version of named software",
-    ),
+    (re.compile(r"^dial \d:"), "a dial's name (a figure's axis label)"),
+    (re.compile(r"^404 - Not found$"), "the theme's error page heading"),
 ]
-SKIP_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "svg", "math"}
+#: Elements whose text no reader sees as text. (An SVG drawn inline in a
+#: page is read: its <text> is what it shows.)
+HIDDEN = {"script", "style", "template"}
 BLOCKS = {
-    "p",
-    "div",
-    "li",
-    "td",
-    "th",
-    "tr",
-    "table",
-    "ul",
-    "ol",
-    "dl",
-    "dd",
-    "dt",
-    "title",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "article",
-    "section",
-    "nav",
-    "header",
-    "footer",
-    "blockquote",
-    "details",
-    "summary",
-    "br",
-    "figcaption",
-    "figure",
-    "label",
-    "body",
-    "head",
-    "main",
-    "aside",
-}
-MATH_CLASSES = {"arithmatex", "katex", "katex-display", "katex-mathml"}
+    "p", "div", "li", "td", "th", "tr", "table", "ul", "ol", "dl", "dd",
+    "dt", "title", "h1", "h2", "h3", "h4", "h5", "h6", "article",
+    "section", "nav", "header", "footer", "blockquote", "details",
+    "summary", "br", "figcaption", "figure", "label", "body", "head",
+    "main", "aside", "pre", "math",
+}  # fmt: skip
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 #: The labs' hidden copy of each code cell (for the copy button) is code.
 CODE_CLASSES = {"clipboard-copy-txt", "highlight-ipynb"}
+#: A docstring on the API reference (mkdocstrings), and its heading.
+DOCSTRING, DOC_HEADING = "doc-contents", "doc-heading"
+
+PRE = re.compile(r"<pre\b[^>]*>.*?</pre>", re.S)
+KATEX_TEX = re.compile(
+    r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.S
+)
+MATHML = re.compile(r"<math\b.*?</math>", re.S)
+SPAN_TAG = re.compile(r"<span\b|</span>")
+TAG = re.compile(r"<[^>]+>")
+
+
+# --- reading the numbers -------------------------------------------------
+
+
+def _norm(text):
+    return text.replace("\u2212", "-").replace(",", "")
+
+
+def numbers(text):
+    """The numbers of `text`, as normalised keys."""
+    return [_norm(m.group()) for m in NUMBER.finditer(text)]
+
+
+def non_claim(text, m):
+    for pattern, _ in NON_CLAIMS:
+        for hit in pattern.finditer(text):
+            if hit.start() <= m.start() and m.end() <= hit.end():
+                return True
+    return False
+
+
+def small_integer(shown):
+    """What math may hold: an integer of one or two digits (a sign
+    aside), as doccheck allows between ``$...$``."""
+    return re.fullmatch(r"[-\u2212]?\d{1,2}", shown) is not None
+
+
+# --- the pages -----------------------------------------------------------
+
+
+def _strip_katex_html(markup):
+    """KaTeX's HTML rendering repeats its MathML: drop it (it is most of
+    a page's tags), keep the MathML, whose annotation is the TeX."""
+    out, pos = [], 0
+    start = markup.find('<span class="katex-html"')
+    while start != -1:
+        depth, end = 0, None
+        for tag in SPAN_TAG.finditer(markup, start):
+            depth += 1 if tag.group() == "<span" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        if end is None:
+            break
+        out.append(markup[pos:start])
+        pos = end
+        start = markup.find('<span class="katex-html"', pos)
+    out.append(markup[pos:])
+    return "".join(out)
+
+
+def _prepare(markup):
+    """(markup with <pre> emptied and math reduced to its TeX, Counter of
+    the numbers in <pre>). Both are code or math to the audit; taking
+    them out before parsing keeps the audit fast."""
+    in_pre = collections.Counter()
+
+    def pre(m):
+        in_pre.update(numbers(html.unescape(TAG.sub("", m.group()))))
+        return "<pre></pre>"
+
+    def math(m):
+        tex = KATEX_TEX.search(m.group())
+        body = tex.group(1) if tex else TAG.sub(" ", m.group())
+        return f"<math>{body}</math>"
+
+    markup = PRE.sub(pre, markup)
+    markup = MATHML.sub(math, _strip_katex_html(markup))
+    return markup, in_pre
 
 
 class _Text(html.parser.HTMLParser):
-    """Collect (element, text, skipped, origin) a reader sees.
+    """Collect what a reader sees of one page, element by element.
 
-    ``skipped`` is true inside code or math. ``origin`` is the id of the
-    nearest heading before the text that names a `ref` object (the
-    reference page's docstrings), else None.
+    ``found`` holds (where, text, kind, origin): kind is "text", "code"
+    (inline code of a page), "doc code" (inline code in a docstring) or
+    "math"; origin is the id of the nearest heading before the text that
+    names a `ref` object (the API reference's docstrings), else None.
     """
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.stack = []
-        self.found = []  # (where, text, skipped, origin)
+        self.found = []
         self.tail = ""
         self.origin = None
 
@@ -129,8 +187,24 @@ class _Text(html.parser.HTMLParser):
         for tag, attrs in reversed(self.stack):
             if tag == "nav" or "md-nav" in (attrs.get("class") or ""):
                 return "nav"
-            if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "title"):
+            if tag in HEADINGS or tag == "title":
                 return tag
+        return "text"
+
+    def _kind(self):
+        classes = set()
+        tags = set()
+        for tag, attrs in self.stack:
+            tags.add(tag)
+            classes.update((attrs.get("class") or "").split())
+        if tags & HIDDEN:
+            return None
+        if "math" in tags:
+            return "math"
+        if tags & {"code", "kbd", "samp"} or classes & CODE_CLASSES:
+            if DOCSTRING in classes and DOC_HEADING not in classes:
+                return "doc code"  # a docstring's inline code: not run
+            return "code"
         return "text"
 
     def handle_starttag(self, tag, attrs):
@@ -141,13 +215,26 @@ class _Text(html.parser.HTMLParser):
         if re.fullmatch(r"ref(?:\.\w+)+", ident):
             self.origin = ident
         for name in ("alt", "title", "aria-label"):
-            if attrs.get(name) and "<span" not in attrs[name]:
+            value = attrs.get(name)
+            if not value:
+                continue
+            if "<" in value:
+                # HTML in an attribute (a cross-reference's tooltip shows
+                # the signature as code): read it as HTML
+                inner = _Text()
+                inner.feed(value)
+                inner.close()
+                self.found += [
+                    (f"{tag}[{name}]", text, kind, self.origin)
+                    for _, text, kind, _ in inner.found
+                ]
+            else:
                 self.found.append(
-                    (f"{tag}[{name}]", attrs[name], False, self.origin)
+                    (f"{tag}[{name}]", value, "text", self.origin)
                 )
         if tag == "meta" and attrs.get("name") == "description":
             self.found.append(
-                ("meta description", attrs.get("content"), False, None)
+                ("meta description", attrs.get("content"), "text", None)
             )
         if tag in ("meta", "link", "img", "br", "hr", "input", "source"):
             return
@@ -164,39 +251,27 @@ class _Text(html.parser.HTMLParser):
     def handle_data(self, data):
         if not data.strip():
             return
-        skipped = any(t in SKIP_TAGS for t, _ in self.stack) or any(
-            set(a.get("class", "").split()) & (MATH_CLASSES | CODE_CLASSES)
-            for _, a in self.stack
-        )
+        kind = self._kind()
+        if kind is None:
+            return
         # the tail of the text before, so that GPT<abbr>-3 reads as one
-        prefix = self.tail
-        self.tail = data[-12:]
+        prefix = self.tail if kind == "text" else ""
+        self.tail = data[-12:] if kind == "text" else ""
         self.found.append(
-            (self._where(), prefix + "\x00" + data, skipped, self.origin)
+            (self._where(), prefix + "\x00" + data, kind, self.origin)
         )
 
 
-def _norm(text):
-    return text.replace("\u2212", "-").replace(",", "")
-
-
-def non_claim(text, m):
-    for pattern, _ in NON_CLAIMS:
-        for hit in pattern.finditer(text):
-            if hit.start() <= m.start() and m.end() <= hit.end():
-                return True
-    return False
-
-
-def audit_text(where, text, budget, problems, page, source):
-    """Report each number of `text` not in `budget` (which it spends)."""
+def audit_text(where, text, budget, problems, page, source, allow=None):
+    """Report each number of `text` not in `budget` (which it spends);
+    `allow(shown)` passes a number without spending."""
     start = text.index("\x00") if "\x00" in text else 0
     text = text.replace("\x00", "")
     for m in NUMBER.finditer(text):
-        if m.start() < start and m.end() <= start:
+        if m.end() <= start:
             continue  # in the text before, audited there
         shown = m.group()
-        if non_claim(text, m):
+        if non_claim(text, m) or (allow and allow(shown)):
             continue
         key = _norm(shown)
         if budget[key] > 0:
@@ -229,52 +304,75 @@ def _source(entry, default="(no source)"):
     return src
 
 
+def _docstring_source(origin):
+    module = ".".join(origin.split(".")[:2])
+    return f"src/{module.replace('.', '/')}.py ({origin})"
+
+
+class Page:
+    """One built page: its problems, and the numbers it shows as code
+    and as math (the search index and the description repeat them)."""
+
+    def __init__(self, markup, entry, page):
+        self.problems = []
+        markup, self.in_code = _prepare(markup)
+        self.in_math = collections.Counter()
+        parser = _Text()
+        parser.feed(markup)
+        parser.close()
+        budget = budget_of(entry)
+        descriptions = []
+        for where, text, kind, origin in parser.found:
+            text = text or ""
+            source = _docstring_source(origin) if origin else _source(entry)
+            body = text.split("\x00", 1)[-1]
+            if kind == "code":
+                self.in_code.update(numbers(body))
+                continue
+            if kind in ("math", "doc code"):
+                (self.in_math if kind == "math" else self.in_code).update(
+                    numbers(body)
+                )
+                label = "math" if kind == "math" else "docstring code"
+                audit_text(
+                    label, body, collections.Counter(), self.problems,
+                    page, source, allow=small_integer,
+                )  # fmt: skip
+                continue
+            if where == "meta description":
+                descriptions.append((text, source))
+                continue
+            # titles, nav and attributes repeat page text: each of them
+            # may use the whole record again
+            b = (
+                budget
+                if where == "text" or where in HEADINGS
+                else collections.Counter(budget)
+            )
+            audit_text(where, text, b, self.problems, page, source)
+        for text, source in descriptions:
+            b = budget_of(entry) + self.in_math
+            audit_text(
+                "meta description", text, b, self.problems, page, source
+            )
+
+
 def audit_html(markup, entry, page):
     """The unaccounted numbers of one built page (see the module doc)."""
+    return Page(markup, entry, page).problems
+
+
+def audit_search(docs, record, shown_as_code=None):
+    """The search index repeats each page's text. The numbers a page
+    shows as code or math (`shown_as_code`: page -> Counter) count there
+    too, since the index drops the tags of some (the labs')."""
     problems = []
-    budget = budget_of(entry)
-    parser = _Text()
-    parser.feed(markup)
-    for where, text, skipped, origin in parser.found:
-        if skipped:
-            continue
-        source = _source(entry)
-        if origin:  # a docstring on the reference page
-            module = ".".join(origin.split(".")[:2])
-            source = f"src/{module.replace('.', '/')}.py ({origin})"
-        # titles, nav and attributes repeat page text: give each of them
-        # its own budget, so that a heading counts in all of them
-        b = (
-            budget
-            if where in ("text", "h1", "h2", "h3", "h4", "h5", "h6")
-            else collections.Counter(budget)
-        )
-        audit_text(where, text or "", b, problems, page, source)
-    return problems
-
-
-def code_numbers(markup):
-    """Counter of the numbers a page shows inside code or math."""
-    parser = _Text()
-    parser.feed(markup)
-    found = collections.Counter()
-    for _, text, skipped, _ in parser.found:
-        if skipped:
-            text = (text or "").split("\x00", 1)[-1]
-            found.update(_norm(m.group()) for m in NUMBER.finditer(text))
-    return found
-
-
-def audit_search(docs, record, in_code=None):
-    """The search index repeats each page's text; the numbers there that
-    the page shows inside code or math (`in_code`: page -> Counter) are
-    code there too, since the index drops the tags of some (the labs')."""
-    problems = []
-    in_code = in_code or {}
+    shown_as_code = shown_as_code or {}
     for doc in docs:
         page = doc.get("location", "")
         path = page.split("#")[0]
-        entry = record.get(f"{path}index.html" if path else "index.html")
+        key = f"{path}index.html" if path else "index.html"
+        entry = record.get(key)
         text = re.sub(
             r"<code>.*?</code>|<pre>.*?</pre>",
             " ",
@@ -284,17 +382,19 @@ def audit_search(docs, record, in_code=None):
         text = re.sub(r"<[^>]+>", " ", text)
         text = re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
         text = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", " ", text, flags=re.S)
-        key = f"{path}index.html" if path else "index.html"
-        b = budget_of(entry) + in_code.get(key, collections.Counter())
+        b = budget_of(entry) + shown_as_code.get(key, collections.Counter())
+        source = _source(entry)
+        if "#ref." in page:
+            source = _docstring_source(page.split("#", 1)[1])
         for field, value in (
             ("search title", doc.get("title", "")),
             ("search text", text),
         ):
-            audit_text(
-                field, value, b, problems, f"search:{page}", _source(entry)
-            )
+            audit_text(field, value, b, problems, f"search:{page}", source)
     return problems
 
+
+# --- figures -------------------------------------------------------------
 
 SVG_TOKEN = re.compile(
     r"<g\b([^>]*)>|</g>"
@@ -304,14 +404,35 @@ SVG_TOKEN = re.compile(
 )
 TICK_GROUP = re.compile(r"[xy]tick_\d+")
 OFFSET = re.compile(r"[-+\u2212]?(?:\d+(?:\.\d+)?)?e[-+\u2212]?\d+")
+MATHTEXT = re.compile(r"\\mathdefault\{([^}]*)\}")
+#: What hooks/figures.py writes before the figure's record.
+RECORD_PREFIX = "audit record:"
 
 
-def audit_svg(body, name, source):
-    """The unaccounted numbers drawn as text in one figure."""
-    problems = []
-    groups = []
-    texts = []
-    computed = collections.Counter()
+def figure_record(description):
+    """{"shown": [...], "ticks": [[location, label], ...]} from the text
+    of an SVG's <dc:description> (see hooks/figures.py)."""
+    description = html.unescape(description).strip()
+    if not description.startswith(RECORD_PREFIX):
+        return None
+    record = json.loads(description[len(RECORD_PREFIX) :])
+    return {"shown": record.get("shown", []), "ticks": record.get("ticks", [])}
+
+
+def reads_as(label, location):
+    """Whether a tick label is its own position, at the label's precision
+    ("0.5" at 0.5, "1e6" at 1000000.0), so that it claims nothing."""
+    text = _norm(MATHTEXT.sub(r"\1", label).replace("$", "")).strip()
+    if not NUMBER.fullmatch(text):
+        return False
+    plain = "." in text and "e" not in text
+    decimals = len(text.split(".")[1]) if plain else 0
+    return abs(float(text) - location) <= 0.5 * 10.0**-decimals * (1 + 1e-9)
+
+
+def _svg_texts(body):
+    """(texts outside the axes' ticks, <dc:description> text)."""
+    groups, texts, description = [], [], ""
     for m in SVG_TOKEN.finditer(body):
         gid, comment, text, desc = m.groups()
         if m.group().startswith("</g"):
@@ -321,50 +442,112 @@ def audit_svg(body, name, source):
             ident = re.search(r'\bid="([^"]*)"', gid)
             groups.append(ident.group(1) if ident else "")
         elif desc is not None:
-            computed.update(_computed(desc))
+            description = desc
         else:
             t = comment if comment is not None else text
             tick = any(TICK_GROUP.fullmatch(g) for g in groups)
             # an axis' offset or scale ("1e12" at its end) is its ticks'
             offset = any(g.startswith("matplotlib.axis") for g in groups)
             if not tick and not (offset and OFFSET.fullmatch(t.strip())):
-                texts.append(t)
+                texts.append(MATHTEXT.sub(" ", TAG.sub(" ", t)).strip())
+    return texts, description
+
+
+def audit_svg(body, name, source):
+    """The unaccounted numbers drawn as text in one figure of
+    src/sitefigures (see the module doc)."""
+    problems = []
+    texts, description = _svg_texts(body)
+    record = figure_record(description)
+    if record is None:
+        # without the record its hand-written tick labels are unknown
+        return [
+            (name, "svg record", "-", "no audit record: not drawn by "
+             "hooks/figures.py", source)
+        ]  # fmt: skip
+    computed = collections.Counter(_norm(t) for t in record["shown"])
+    for location, label in record["ticks"]:
+        if not reads_as(label, location):
+            texts.append(label)
     for t in texts:
-        t = re.sub(r"<[^>]+>", " ", t)
-        # matplotlib's mathtext (used for a log axis' 10^k) is a tick
-        t = re.sub(r"\\mathdefault\{[^}]*\}", " ", t)
         audit_text("svg text", t, computed, problems, name, source)
     return problems
 
 
-COMPUTED_PREFIX = "numbers computed by the figure code:"
+def audit_lab_plot(body, name, source, in_lab):
+    """The numbers of a plot a lab drew that its code and printed output
+    (`in_lab`, a Counter) do not show."""
+    problems = []
+    texts, _ = _svg_texts(body)
+    for t in texts:
+        # the plot may repeat a number of its code as often as it likes
+        audit_text(
+            "lab plot text", t, collections.Counter(), problems, name,
+            source, allow=lambda shown: in_lab[_norm(shown)] > 0,
+        )  # fmt: skip
+    return problems
 
 
-def _computed(description):
-    """Texts recorded by sitefigures.style.shown, from <dc:description>."""
-    import html as _html
-
-    description = _html.unescape(description).strip()
-    if not description.startswith(COMPUTED_PREFIX):
-        return []
-    rest = description[len(COMPUTED_PREFIX) :]
-    return [_norm(t) for t in json.loads(rest)]
-
-
-def figure_sources():
-    """{figure name: its module's file}, from sitefigures."""
-    sys.path.insert(0, str(ROOT / "src"))
-    try:
-        from sitefigures import all_figures
-    except ImportError:
-        return {}
-    return {
-        name: f"src/{draw.__module__.replace('.', '/')}.py"
-        for name, draw in all_figures().items()
-    }
+def figure_sources(root=ROOT):
+    """{figure name: its module's file}, read from the FIGURES dicts of
+    src/sitefigures (parsed, not imported: importing draws nothing but
+    costs a second)."""
+    found = {}
+    for path in sorted((root / "src" / "sitefigures").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and any(
+                    isinstance(t, ast.Name) and t.id == "FIGURES"
+                    for t in node.targets
+                )
+                and isinstance(node.value, ast.Dict)
+            ):
+                for k in node.value.keys:
+                    if isinstance(k, ast.Constant):
+                        found[k.value] = path.relative_to(root).as_posix()
+    return found
 
 
-def audit_site(site):
+def typed_shown(root=ROOT):
+    """Calls ``shown(fig, value)`` in src/sitefigures whose value is a
+    literal (no name in it): a typed number passed off as computed."""
+    problems = []
+    for path in sorted((root / "src" / "sitefigures").glob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", ""))
+                == "shown"
+            ):
+                continue
+            args = list(node.args[1:2]) + [
+                k.value for k in node.keywords if k.arg == "value"
+            ]
+            for arg in args:
+                if not any(
+                    isinstance(n, (ast.Name, ast.Attribute))
+                    for n in ast.walk(arg)
+                ):
+                    problems.append(
+                        (
+                            f"{rel}:{node.lineno}",
+                            "figure code",
+                            ast.unparse(arg),
+                            ast.unparse(node),
+                            rel,
+                        )
+                    )
+    return problems
+
+
+# --- the whole site ------------------------------------------------------
+
+
+def audit_site(site, root=ROOT):
     site = Path(site)
     record_path = site / RECORD
     if not record_path.exists():
@@ -374,34 +557,38 @@ def audit_site(site):
         )
     record = json.loads(record_path.read_text(encoding="utf-8"))
     problems = []
-    in_code = {}
+    shown_as_code = {}
     pages = sorted(
         p
         for p in site.rglob("*.html")
-        if "assets" not in p.parts
-        and ".audit" not in p.parts
-        and p.name != "404.html"
+        if "assets" not in p.parts and ".audit" not in p.parts
     )
     for html_path in pages:
         page = html_path.relative_to(site).as_posix()
         markup = html_path.read_text(encoding="utf-8")
-        problems += audit_html(markup, record.get(page), page)
-        in_code[page] = code_numbers(markup)
+        result = Page(markup, record.get(page), page)
+        problems += result.problems
+        shown_as_code[page] = result.in_code + result.in_math
     index = site / "search" / "search_index.json"
     if index.exists():
         docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
-        problems += audit_search(docs, record, in_code)
-    sources = figure_sources()
+        problems += audit_search(docs, record, shown_as_code)
+    sources = figure_sources(root)
     for svg in sorted(site.rglob("*.svg")):
         if "assets" in svg.parts:
             continue
         name = svg.relative_to(site).as_posix()
+        body = svg.read_text(encoding="utf-8", errors="replace")
+        lab_page = (svg.parent / "index.html").relative_to(site).as_posix()
+        entry = record.get(lab_page)
+        if entry and entry["source"].startswith("docs/labs/"):
+            problems += audit_lab_plot(
+                body, name, _source(entry), shown_as_code[lab_page]
+            )
+            continue
         stem = re.sub(r"-(?:light|dark)(?:-narrow)?$", "", svg.stem)
-        problems += audit_svg(
-            svg.read_text(encoding="utf-8", errors="replace"),
-            name,
-            sources.get(stem, "src/sitefigures"),
-        )
+        problems += audit_svg(body, name, sources.get(stem, "src/sitefigures"))
+    problems += typed_shown(root)
     return problems
 
 

@@ -81,7 +81,8 @@ def draw_temperature(style):
             width,
             label=f"T = {shown(fig, T)}",
         )
-    bars.set_xticks(k, [f"{z:g}" for z in LOGITS])
+    # each bar group is labelled with the logit its probabilities are of
+    bars.set_xticks(k, [shown(fig, z) for z in LOGITS])
     bars.set_xlabel("logit of the candidate token")
     bars.set_ylabel("probability")
     bars.set_ylim(0, 1)

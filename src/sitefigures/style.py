@@ -79,11 +79,14 @@ def rc(style):
 def shown(fig, value, spec="g"):
     """The text of `value`, a number the figure computed, recorded on `fig`.
 
-    A number drawn as text (a legend, a label) is a claim unless it comes
-    from the computation the figure draws: pass that value here and use
-    the returned text. ``hooks/figures.py`` writes the recorded texts into
-    the SVG, and ``scripts/audit_site.py`` accepts those numbers, and no
-    other, outside the axis tick labels.
+    A number drawn as text (a title, a legend, an annotation, a tick
+    label the code writes itself) is a claim unless it comes from the
+    computation the figure draws: pass that value here and draw the
+    returned text. ``hooks/figures.py`` writes the recorded texts into
+    the SVG, and ``scripts/audit_site.py`` accepts those numbers, each as
+    often as it was recorded, and no other besides the tick labels
+    matplotlib writes from the ticks' positions. A literal
+    (``shown(fig, 0.25)``) is rejected: it is a typed number.
     """
     text = format(value, spec)
     numbers = getattr(fig, "shown_numbers", [])
