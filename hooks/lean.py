@@ -217,12 +217,24 @@ GREEK = {
 }  # fmt: skip
 
 
+SUPERSCRIPT = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+
+
 def plain_tex(text: str) -> str:
-    """Inline TeX in a sentence as plain text (a description, not math)."""
+    """Inline TeX in a sentence as plain text (a description, not math).
+
+    A power of digits keeps its place as superscripts: (w - 3)^2 reads
+    (w - 3)², not (w - 3)2.
+    """
 
     def math(m):
         tex = m[1]
         tex = re.sub(r"\\([A-Za-z]+)", lambda c: GREEK.get(c[1], c[1]), tex)
+        tex = re.sub(
+            r"\^\{([0-9+-]+)\}|\^([0-9])",
+            lambda p: (p[1] or p[2]).translate(SUPERSCRIPT),
+            tex,
+        )
         return re.sub(r"[{}_^\\]", "", tex)
 
     text = re.sub(r"\\\((.*?)\\\)", math, text)

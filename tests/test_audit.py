@@ -297,8 +297,18 @@ def test_red_team_a_description_in_front_matter():
     assert shown(audit_html(markup, None, PAGE)) == ["0.25"]
     # the first paragraph's math, written as text, is the page's math
     markup = page(f"<p>Descent on {katex('(w - 3)^2')}.</p>",
-                  description="Descent on (w - 3)2.")  # fmt: skip
+                  description="Descent on (w - 3)².")  # fmt: skip
     assert audit_html(markup, None, PAGE) == []
+
+
+def test_a_description_writes_a_power_as_a_superscript():
+    # hooks/lean.py writes the first paragraph's math as text: a power
+    # that lost its caret would read as another number, (w - 3)2
+    import lean
+
+    assert lean.plain_tex(r"on $(w - 3)^2$ and $10^{-3}$") == (
+        "on (w - 3)² and 10⁻³"
+    )
 
 
 def test_red_team_site_description_on_the_404_page(tmp_path):
