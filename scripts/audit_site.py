@@ -60,6 +60,14 @@ NUMBER = re.compile(
     r"(?<![\w.])[-\u2212]?(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?"
     r"|\d+(?:\.\d+)?(?:[eE][-+\u2212]?\d+)?)"
 )
+#: Numbers written so that neither the checker nor this audit can read
+#: them as one: a power written with superscript digits ("10⁶") and a
+#: vulgar fraction other than ½. Always reported. (Subscript digits, as in
+#: w₁, are names.)
+UNREADABLE = re.compile(
+    "(?<![\\d.])\\d+(?:\\.\\d+)?[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+"
+    "|[\u00bc\u00be\u2150-\u215e]"
+)
 #: Numbers that claim nothing: parts of names, and the like. Each pattern
 #: is matched around the number; keep this list short and documented.
 #: (A digit glued to letters, as in L17, BP1, x2, W1 or float64, is not
@@ -267,9 +275,12 @@ def audit_text(where, text, budget, problems, page, source, allow=None):
     `allow(shown)` passes a number without spending."""
     start = text.index("\x00") if "\x00" in text else 0
     text = text.replace("\x00", "")
+    unreadable = list(UNREADABLE.finditer(text))
     for m in NUMBER.finditer(text):
-        if m.end() <= start:
-            continue  # in the text before, audited there
+        if m.end() <= start or any(
+            u.start() <= m.start() < u.end() for u in unreadable
+        ):
+            continue  # in the text before, audited there; or below
         shown = m.group()
         if non_claim(text, m) or (allow and allow(shown)):
             continue
@@ -284,6 +295,12 @@ def audit_text(where, text, budget, problems, page, source, allow=None):
         problems.append(
             (page, where, shown, " ".join(context.split()), source)
         )
+    for m in unreadable:
+        if m.end() > start:
+            context = text[max(0, m.start() - 30) : m.end() + 30]
+            problems.append(
+                (page, where, m.group(), " ".join(context.split()), source)
+            )
 
 
 def budget_of(entry):

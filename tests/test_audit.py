@@ -263,6 +263,12 @@ def test_red_team_a_number_drawn_in_an_inline_svg():
     assert shown(audit_html(page(body), None, PAGE)) == ["0.25"]
 
 
+def test_red_team_a_number_in_superscripts_or_a_vulgar_fraction():
+    # neither reads as digits; subscripts (names) and the ½ of one half do
+    body = "<p>About 10⁶ names, ¾ of them long; w₁ is half: ½.</p>"
+    assert shown(audit_html(page(body), None, PAGE)) == ["10⁶", "¾"]
+
+
 def test_red_team_a_number_glued_to_a_word_with_a_hyphen():
     # doccheck reads "degree-9" as a name, like GPT-3; the audit does not
     problems = audit_html(page("<p>The degree-9 polynomial.</p>"), None, PAGE)
