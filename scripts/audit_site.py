@@ -4,9 +4,10 @@
 
 The docs checker reads the Markdown; this reads what the reader gets after
 the strict build: the visible text of every page (the theme's 404 page
-too), its title, alt, title and aria-label attributes, the meta
-description, the navigation, the search index, the text drawn into the
-figures' SVG files, and the source of the figures. Every number in them
+too, and text drawn in an inline SVG), its title, alt, title and
+aria-label attributes, the meta description, the navigation, the search
+index, the text drawn into the figures' SVG files, and the source of the
+figures. Every number in them
 must be accounted for by one of these rules, and nothing else:
 
 - **Code.** A number inside ``<pre>`` (a fence, its output block, a
@@ -36,11 +37,13 @@ must be accounted for by one of these rules, and nothing else:
 - **Lab plots** (``labs/<lab>/plot-*.svg``) are outputs of the lab's
   code, which the build runs and shows above them: a number in one must
   also appear in that lab's code or its printed output.
-- **Non-claims**: the short list ``NON_CLAIMS`` below (lesson numbers
-  L1-L18, GPT-3, BP1-BP4, "Figure 2", versions of named software, ...).
+- **Non-claims**: the short list ``NON_CLAIMS`` below (GPT-3,
+  3Blue1Brown, 2D, a notebook cell's prompt, ...). A digit glued to
+  letters (L17, BP1, x2, float64) is not read as a number at all.
 
 Any other number is reported with the page, the element and the source
-file to fix, and the script exits 1. It changes nothing.
+file to fix, and so is a number written so that nothing reads it
+("10⁶", "¾"); the script exits 1. It changes nothing.
 """
 
 import argparse
