@@ -12,7 +12,7 @@ KATEX_SHA256  := 24da5a599eb2fcede2e270b99a6ff48bca816beecc95feeb84e8cccbd1bb34f
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help install install-torch serve build test test-fast check docs-update \
-        lock vendor-katex clean pdf lighthouse
+        lock vendor-katex clean pdf lighthouse audit
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -56,6 +56,9 @@ pdf: build  ## print the cheatsheets and the whole course to PDF into site/downl
 	mkdir -p site/downloads
 	cp artifacts/print/*.pdf site/downloads/
 	$(BIN)/python scripts/course_pdf.py site --out site/downloads/course.pdf
+
+audit: build  ## list every number on the built site that no check accounts for
+	$(BIN)/python scripts/audit_site.py site
 
 lighthouse: build $(NODE_STAMP)  ## Lighthouse (mobile) over key pages, served with gzip
 	$(BIN)/python scripts/lighthouse.py site --runs 2

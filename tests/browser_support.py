@@ -182,7 +182,7 @@ def site_build(tmp_path_factory) -> SiteBuild:
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200,  # a cold build trains the tiny-GPT lab
     )
     return SiteBuild(out, proc.returncode, proc.stdout + proc.stderr)
 
