@@ -73,16 +73,23 @@ def _render(fig):
     return buf.getvalue()
 
 
+def _saved(draw, style):
+    from sitefigures.style import in_style, render
+
+    with in_style(style):
+        return _render(render(draw, style))
+
+
 def on_files(files, config, **_):
     from sitefigures import all_figures
-    from sitefigures.style import STYLES, render
+    from sitefigures.style import STYLES
 
     cache = folder("figures", "src/sitefigures", "hooks/figures.py")
     for name, draw in sorted(all_figures().items()):
         for style in STYLES:
             svg = cached(
                 cache / f"{name}-{style.name}.svg",
-                lambda draw=draw, style=style: _render(render(draw, style)),
+                lambda draw=draw, style=style: _saved(draw, style),
             )
             uri = f"figures/{name}-{style.name}.svg"
             files.append(File.generated(config, uri, content=svg))

@@ -186,6 +186,36 @@ def test_figures_are_legible_on_a_phone():
     assert not small, "text too small on a phone:\n" + "\n".join(small)
 
 
+@pytest.mark.slow
+def test_no_figure_text_is_cut_off_at_an_edge():
+    """Every figure in every style keeps its labels inside the image."""
+    import matplotlib.pyplot as plt
+
+    from sitefigures import all_figures
+    from sitefigures.style import STYLES, overflow_px, render
+
+    cut = []
+    for name, draw in sorted(all_figures().items()):
+        for style in STYLES:
+            fig = render(draw, style)
+            over = overflow_px(fig, style)
+            plt.close(fig)
+            edges = [
+                f"{edge} {px:.0f} px"
+                for edge, px in zip(
+                    ("left", "right", "bottom", "top"), over, strict=True
+                )
+                if px > 1
+            ]
+            if edges:
+                cut.append(
+                    f"{name}-{style.name}: past the " + ", ".join(edges)
+                )
+    assert not cut, "figure text cut off (shorten or wrap it):\n" + "\n".join(
+        cut
+    )
+
+
 def test_a_tex_error_fails_the_build_with_file_and_line(tmp_path):
     import importlib.util
     from types import SimpleNamespace

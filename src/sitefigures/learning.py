@@ -27,7 +27,7 @@ from ref.neuron import TRUTH_TABLE_INPUTS
 from ref.optim import compare, rosenbrock
 from ref.regularization import polynomial_fit_errors
 from ref.training import XOR_SEED, compare_batch_sizes, is_stuck, train_xor
-from sitefigures.style import figure, shown
+from sitefigures.style import figure, fit_label, shown
 
 # --- L5: activation functions ----------------------------------------------
 
@@ -86,7 +86,7 @@ def draw_xor_loss(style):
         label = f"seed {shown(fig, seed, 'd')}" + (" (stuck)" if stuck else "")
         ax.semilogy(losses, label=label)
     ax.set_xlabel("epoch")
-    ax.set_ylabel("mean squared error (log scale)")
+    ax.set_ylabel(fit_label(style, "mean squared error (log scale)"))
     _legend(ax, style)
     return fig
 
@@ -120,7 +120,7 @@ def draw_batch_sizes(style):
         per_epoch = steps // (len(losses) - 1)
         by_step.semilogy(epochs * per_epoch, losses)
     by_epoch.set_xlabel("epoch")
-    by_epoch.set_ylabel("mean squared error (log scale)")
+    by_epoch.set_ylabel(fit_label(style, "mean squared error (log scale)"))
     by_step.set_xlabel("step (weight update)")
     _legend(by_epoch, style)
     return fig
@@ -204,7 +204,7 @@ def draw_fit_errors(style):
     )
     ax.set_xticks(degrees)
     ax.set_xlabel("degree of the polynomial")
-    ax.set_ylabel("mean squared error (log scale)")
+    ax.set_ylabel(fit_label(style, "mean squared error (log scale)"))
     ax.set_ylim(floor / 2, 10)
     _legend(ax, style)
     return fig

@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 # A palette that reads on white and on Material's slate background alike:
 # Okabe-Ito, distinguishable with the common forms of colour blindness.
@@ -47,13 +48,24 @@ DARK_NARROW = replace(DARK, name="dark-narrow", narrow=True, font_size=12)
 STYLES = (LIGHT, DARK, LIGHT_NARROW, DARK_NARROW)
 
 
+def in_style(style):
+    """The settings a figure of `style` is drawn, laid out and saved with.
+
+    Saved outside them, the layout is worked out again with matplotlib's
+    default type size: tick labels come out at another size and a narrow
+    figure's y label was pushed off its edge.
+    """
+    return plt.rc_context({"font.size": style.font_size})
+
+
 def render(draw, style):
     """`draw(style)` with the style's type size as the default.
 
     Text sizes given by name ("small") are worked out when the text is
-    made, so the whole drawing runs with the style's ``font.size``.
+    made, so the whole drawing runs with the style's ``font.size``; save
+    the figure inside ``in_style(style)`` too.
     """
-    with plt.rc_context({"font.size": style.font_size}):
+    with in_style(style):
         return draw(style)
 
 
@@ -118,11 +130,51 @@ def figure(style, ncols=1, width=6.4, height=3.6):
         fig, axes = plt.subplots(
             nrows, ncols, figsize=(width, height), layout="constrained"
         )
+        # A little more room at the edges than matplotlib's 3 pt, so that
+        # no tick label touches the edge of the image.
+        fig.get_layout_engine().set(w_pad=0.06, h_pad=0.06)
         for ax in fig.axes:
             ax.grid(True, linewidth=0.5)
             ax.set_facecolor("none")
+            if style.narrow:
+                # at most five steps across a phone: labels such as 1000
+                # and 1200 would otherwise run into each other
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     fig.patch.set_alpha(0)
     return fig, axes
+
+
+def fit_label(style, text, width=24):
+    """`text` as an axis label that fits a narrow variant: a label longer
+    than `width` characters is broken before its parenthesis and its lines
+    wrapped, where it would run past the edge of a phone-sized image.
+    Unchanged in a wide variant."""
+    import textwrap
+
+    if not style.narrow or len(text) <= width:
+        return text
+    lines = text.replace(" (", "\n(", 1).split("\n")
+    return "\n".join(textwrap.fill(line, 34) for line in lines)
+
+
+def overflow_px(fig, style):
+    """How far the drawing of `fig` in `style` reaches past each edge of
+    the image, in CSS px at its own size: (left, right, bottom, top),
+    negative where it stays inside.
+
+    A label longer than the figure is wide is cut off at the edge of the
+    SVG; matplotlib's layout does not shorten or wrap it.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with in_style(style):
+        FigureCanvasAgg(fig)  # a renderer that can measure text
+        fig.canvas.draw()
+        box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+    width, height = fig.get_size_inches()
+    return tuple(
+        96 * v for v in (-box.x0, box.x1 - width, -box.y0, box.y1 - height)
+    )
 
 
 def smallest_text_px(fig, column_px=PHONE_COLUMN_PX):

@@ -11,7 +11,7 @@ import numpy as np
 from ref.bigram import count_matrix, nll_per_char, probabilities
 from ref.names import census_split
 from ref.tinygpt import NAMES_CONFIG, NAMES_RUN, load_checkpoint
-from sitefigures.style import figure, shown
+from sitefigures.style import figure, fit_label, shown
 
 
 def draw_loss(style):
@@ -38,10 +38,13 @@ def draw_loss(style):
                 fontsize="small", color=style.text)  # fmt: skip
     ax.set_ylim(1.5, 3.4)
     ax.set_xlabel(
-        f"step (one batch of {shown(fig, NAMES_RUN['batch_size'], 'd')} "
-        f"windows of {shown(fig, NAMES_CONFIG.context, 'd')} characters)"
+        fit_label(
+            style,
+            f"step (one batch of {shown(fig, NAMES_RUN['batch_size'], 'd')} "
+            f"windows of {shown(fig, NAMES_CONFIG.context, 'd')} characters)",
+        )
     )
-    ax.set_ylabel("loss (nats per character)")
+    ax.set_ylabel(fit_label(style, "loss (nats per character)"))
     ax.legend(fontsize="small", labelcolor=style.text, frameon=False,
               loc="upper right")  # fmt: skip
     return fig
