@@ -29,8 +29,9 @@ def test_split_is_fixed_disjoint_and_complete():
     assert len(val) == round(len(load_census_names()) * VAL_FRACTION)
     other, _ = split_names(load_census_names(), seed=1)
     assert other != train
-    with pytest.raises(ValueError, match="val_fraction"):
-        split_names(["ann"], val_fraction=1.0)
+    for fraction in (0.0, 1.0):  # an empty side is no split
+        with pytest.raises(ValueError, match="val_fraction"):
+            split_names(["ann"], val_fraction=fraction)
 
 
 def test_encode_and_decode():
