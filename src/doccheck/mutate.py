@@ -314,10 +314,14 @@ def rounds(mutants, gap=None):
     out = []  # [(mutants, occupied line ranges)]
     for m in mutants:
         for batch, taken in out:
-            if m.edit is not None and all(
-                m.lines.start - r.stop >= gap - 1
-                or r.start - m.lines.stop >= gap - 1
-                for r in taken
+            if (
+                m.edit is not None
+                and batch[0].edit is not None
+                and all(
+                    m.lines.start - r.stop >= gap - 1
+                    or r.start - m.lines.stop >= gap - 1
+                    for r in taken
+                )
             ):
                 batch.append(m)
                 taken.append(m.lines)
