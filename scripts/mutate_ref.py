@@ -17,7 +17,12 @@ the modules that import <m> (directly or not); if those pass too, on
 the tests among them that need torch, with torch (it is blocked until
 then, and imported once, because it makes every fork slower). A failing
 run kills the mutant; one that runs past its time limit is a timeout.
-The unmutated tests run first: they must pass, and they time each test.
+The unmutated tests run first: they must pass, they time each test, and
+they record which lines of src/ref each test runs (its fixtures' set-up
+and its file's import included). A mutant meets only the tests that ran
+its statement, since no other test can tell it from the original; one
+that no test reaches survives with a note that says so. Tests marked
+slow (end-to-end runs) are left out: the unit tests must catch a mutant.
 
 A function is used by the pages if docs/, includes/ or CONTRIBUTING.md
 import it from ref or name it as ref.<m>.<f>, or if a used function
@@ -29,6 +34,8 @@ is reported as equivalent (accepted) instead.
 
 import argparse
 import ast
+import contextlib
+import functools
 import importlib.util
 import io
 import json
@@ -37,11 +44,14 @@ import re
 import signal
 import sys
 import tempfile
+import threading
 import time
 import tokenize
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one thread per child; -j does the rest
@@ -55,6 +65,16 @@ EQUIVALENT = Path(__file__).with_name("mutate_ref_equivalent.txt")
 PENDING = Path(__file__).with_name("mutate_ref_pending.txt")
 SKIP = {"__init__", "_checks"}
 PYTEST = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+# The unit tests must pin ref down on their own: the end-to-end runs
+# marked slow (the tiny GPT's minute-long retraining) are left out, or
+# every mutant of its training code that the unit tests miss would cost
+# a minute before it is reported.
+PYTEST += ["-m", "not slow"]
+# A test run per mutant: half a second of pytest start-up each. Plain
+# asserts (a failing one still fails; no rewriting and compiling of every
+# test file in every child) and no plugins from entry points (none of
+# them is needed here) take off a third of it.
+PYTEST += ["--assert=plain"]
 PYTEST += ["-o", "addopts=", "-o", "pythonpath="]
 NEEDS_TORCH = 'importorskip("torch")'
 
@@ -101,7 +121,12 @@ class Mutant:
     original: str  # the source line without its comment
     mutated: str
     source: str = field(repr=False)
+    #: the lines of the statement that holds the change (of its header,
+    #: for an if, for, while or with): a test that runs none of them
+    #: cannot tell the mutant from the original
+    lines: range = field(default=range(0), repr=False)
     status: str = "survived"  # or killed, timeout, equivalent
+    reached: bool = False  # whether a test runs its statement
     cpu: float = 0.0  # seconds spent running tests on it
 
     @property
@@ -185,6 +210,34 @@ def _edits(node, src, at):
     return []
 
 
+def statement_span(fn, line):
+    """The lines of the innermost statement of fn that holds `line`.
+
+    A simple statement spans all its lines; a compound one (if, for,
+    while, with, try) only its header, from its first line to `line`.
+    Python reports at least one of these lines as run whenever any part
+    of the statement runs (a line event fires on each change of line),
+    so a test that runs none of them never evaluates the changed token:
+    an `or` on the second line of a condition that short-circuits still
+    counts as reached through the condition's first line.
+    """
+    best = fn
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.stmt)
+            and node is not fn
+            and node.lineno <= line <= node.end_lineno
+            and node.lineno >= best.lineno
+        ):
+            best = node
+    compound = any(
+        isinstance(getattr(best, name, None), list) and getattr(best, name)
+        for name in ("body", "orelse", "handlers", "finalbody")
+    )
+    end = line if compound else best.end_lineno
+    return range(best.lineno, end + 1)
+
+
 def mutants_of(module):
     """Every mutant of src/ref/<module>.py, in source order."""
     text = (REF / f"{module}.py").read_text(encoding="utf-8")
@@ -217,6 +270,7 @@ def mutants_of(module):
                         before[line],
                         code_lines(source)[line],
                         source,
+                        statement_span(fn, line + 1),
                     )
                 )
     return sorted(found, key=lambda m: m.line)
@@ -305,15 +359,25 @@ def test_file(m):
 
 
 DURATIONS = {}  # test node id -> seconds, from the unmutated run
+#: (module, line) of src/ref -> {node ids of the tests that ran it}, from
+#: the unmutated run: a mutant is tested only by the tests that reach
+#: its statement
+REACH = {}
 
 
 class _FastestFirst:
-    """pytest plugin: run the quickest tests first; -x stops at a failure."""
+    """pytest plugin: run the quickest tests first; -x stops at a failure.
 
-    def __init__(self, record=None):
-        self.record, self.took = record, {}
+    With `select`, only the tests with those node ids run.
+    """
+
+    def __init__(self, record=None, select=None):
+        self.record, self.select, self.took = record, select, {}
+        self.reach = _Reach() if record else None
 
     def pytest_collection_modifyitems(self, items):
+        if self.select is not None:
+            items[:] = [item for item in items if item.nodeid in self.select]
         items.sort(key=lambda item: DURATIONS.get(item.nodeid, 0.0))
 
     def pytest_runtest_logreport(self, report):
@@ -330,11 +394,96 @@ class _FastestFirst:
                 and name != "__main__"
                 and not str(getattr(module, "__file__", "")).startswith(mine)
             ]
-            data = {"took": self.took, "modules": modules}
+            data = {"took": self.took, "modules": modules, "reach": {}}
+            if self.reach:
+                data["reach"] = self.reach.result()
             Path(self.record).write_text(json.dumps(data))
 
 
-def _child(module, source, tests, torch, record):
+class _Reach:
+    """pytest plugin for the unmutated run: the lines of src/ref each test
+    runs, counting the lines its fixtures ran when they were set up (for
+    an earlier test, if they are shared) and the lines its file ran when
+    it was collected.
+    """
+
+    def __init__(self):
+        self.stack = [set()]  # lines of what runs now: the innermost last
+        self.fixtures = {}  # id(fixturedef) -> lines of its set-up
+        self.collected = {}  # collector path -> lines run collecting it
+        self.tests = {}  # node id -> (item, lines)
+        self.prefix = str(REF) + os.sep
+
+    def start(self):
+        def local(frame, event, arg):
+            if event == "line":
+                self.stack[-1].add((frame.f_code.co_filename, frame.f_lineno))
+            return local
+
+        def call(frame, event, arg):
+            if frame.f_code.co_filename.startswith(self.prefix):
+                return local
+            return None
+
+        sys.settrace(call)
+        threading.settrace(call)
+
+    @contextlib.contextmanager
+    def _into(self, lines, merge=True):
+        """Lines run meanwhile go to `lines` (and, with merge, also to
+        whatever was collecting them before)."""
+        self.stack.append(lines)
+        try:
+            yield
+        finally:
+            self.stack.pop()
+            if merge:
+                self.stack[-1] |= lines
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(self, collector):
+        # Per collector, not merged into its parent's: a test file's
+        # import counts for its own tests, a conftest's for its folder.
+        lines = self.collected.setdefault(str(collector.path), set())
+        with self._into(lines, merge=False):
+            return (yield)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        lines = self.fixtures.setdefault(id(fixturedef), set())
+        with self._into(lines):
+            return (yield)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        lines = set()
+        self.tests[item.nodeid] = (item, lines)
+        with self._into(lines):
+            return (yield)
+
+    def result(self):
+        """{node id: [[module, line], ...]}"""
+        sys.settrace(None)
+        every = set().union(*self.fixtures.values())
+        reach = {}
+        for nodeid, (item, lines) in self.tests.items():
+            info = getattr(item, "_fixtureinfo", None)
+            if info is None:  # pytest changed: count every fixture's lines
+                lines = lines | every
+            else:
+                for defs in info.name2fixturedefs.values():
+                    for d in defs:
+                        lines = lines | self.fixtures.get(id(d), set())
+            for path, run in self.collected.items():
+                if str(item.path).startswith(path):
+                    lines = lines | run
+            reach[nodeid] = sorted(
+                [Path(file).stem, line] for file, line in lines
+            )
+        return reach
+
+
+def _child(module, source, tests, torch, record, select=None):
     """In the forked child: install the mutant, run pytest, return status."""
     os.setpgid(0, 0)
     # Children run side by side, one per core: OpenBLAS threads beyond
@@ -347,6 +496,7 @@ def _child(module, source, tests, torch, record):
     os.dup2(null, 1)
     os.dup2(null, 2)
     sys.dont_write_bytecode = True  # children leave no files behind
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     if not torch:
         sys.modules["torch"] = None  # importorskip("torch") skips
         # Hidden on purpose (the torch tests run in a round of their own),
@@ -363,10 +513,11 @@ def _child(module, source, tests, torch, record):
         mod = sys.modules[name] = importlib.util.module_from_spec(spec)
         setattr(ref, module, mod)
         exec(compile(source, str(path), "exec"), mod.__dict__)
-    import pytest
-
-    plugin = _FastestFirst(record)
-    return int(pytest.main([*PYTEST, *tests], plugins=[plugin]))
+    plugin = _FastestFirst(record, select)
+    plugins = [plugin] + [plugin.reach] * bool(plugin.reach)
+    if plugin.reach:
+        plugin.reach.start()
+    return int(pytest.main([*PYTEST, *tests], plugins=plugins))
 
 
 def run(jobs, workers, done):
@@ -389,6 +540,7 @@ def run(jobs, workers, done):
                         job["tests"],
                         job["torch"],
                         job.get("record"),
+                        job.get("select"),
                     )
                 finally:
                     os._exit(code)
@@ -441,6 +593,9 @@ def baseline(units, workers):
             data = json.loads(Path(job["record"]).read_text())
             for nodeid, t in data["took"].items():
                 DURATIONS[nodeid] = max(t, DURATIONS.get(nodeid, 0.0))
+            for nodeid, lines in data["reach"].items():
+                for module, line in lines:
+                    REACH.setdefault((module, line), set()).add(nodeid)
             modules.update(data["modules"])
             return []
 
@@ -464,6 +619,30 @@ def rounds_for(module, others):
     if importlib.util.find_spec("torch"):
         rounds.append((tuple(n for f in files for n in torch_tests(f)), True))
     return [(tests, torch) for tests, torch in rounds if tests]
+
+
+def in_round(nodeid, tests):
+    """Whether the test nodeid is one of tests (files, or the node ids of
+    test functions, which then stand for each of their parameter sets)."""
+    file, _, name = nodeid.partition("::")
+    files = _files(tests)
+    if file not in files:
+        return False
+    return files[file] is None or name.partition("[")[0] in files[file]
+
+
+@functools.cache
+def _files(tests):
+    """{file relative to the root: {function names}, or None for all}."""
+    files = {}
+    for test in tests:
+        path, _, function = test.partition("::")
+        file = Path(path).resolve().relative_to(ROOT).as_posix()
+        if not function:
+            files[file] = None
+        elif files.get(file, set()) is not None:
+            files[file] = files.get(file, set()) | {function}
+    return files
 
 
 def torch_tests(path):
@@ -500,23 +679,37 @@ def test_mutants(mutants, workers, timeout):
         units = {r for m in todo for r in mine[m.module]}
         seconds = baseline(sorted(units), workers)
 
-        def make_job(mutant, i, mine=mine, seconds=seconds):
-            tests, torch = mine[mutant.module][i]
-            return {
-                "mutant": mutant,
-                "round": i,
-                "source": mutant.source,
-                "module": mutant.module,
-                "tests": list(tests),
-                "torch": torch,
-                "timeout": timeout + 5 * seconds[tests, torch],
-            }
+        def make_jobs(mutant, first, mine=mine, seconds=seconds):
+            """[the job of the first round from `first` that has a test
+            reaching the mutant], or [] when none has one."""
+            reach = set().union(
+                *(REACH.get((mutant.module, n), ()) for n in mutant.lines)
+            )
+            for i in range(first, len(mine[mutant.module])):
+                tests, torch = mine[mutant.module][i]
+                select = {n for n in reach if in_round(n, tests)}
+                if select:
+                    mutant.reached = True
+                    files = {str(ROOT / n.split("::")[0]) for n in select}
+                    return [
+                        {
+                            "mutant": mutant,
+                            "round": i,
+                            "source": mutant.source,
+                            "module": mutant.module,
+                            "tests": sorted(files),
+                            "select": select,
+                            "torch": torch,
+                            "timeout": timeout + 5 * seconds[tests, torch],
+                        }
+                    ]
+            return []
 
-        def done(job, outcome, took, mine=mine, make_job=make_job):
+        def done(job, outcome, took, mine=mine, make_jobs=make_jobs):
             mutant, i = job["mutant"], job["round"]
             mutant.cpu += job["cpu"]
-            if outcome == "pass" and i + 1 < len(mine[mutant.module]):
-                return [make_job(mutant, i + 1)]
+            if outcome == "pass" and (later := make_jobs(mutant, i + 1)):
+                return later
             mutant.status = {"pass": "survived", "fail": "killed"}.get(
                 outcome, outcome
             )
@@ -529,7 +722,7 @@ def test_mutants(mutants, workers, timeout):
                 )
             return []
 
-        run(deque(make_job(m, 0) for m in todo), workers, done)
+        run(deque(job for m in todo for job in make_jobs(m, 0)), workers, done)
     if sys.stderr.isatty():
         print(file=sys.stderr)
 
@@ -641,7 +834,8 @@ def main(argv=None):
             print(f"\n{title}:")
             for m in group:
                 why = equivalent.get(m.key)
-                print(f"{m}  # {why}" if why else m)
+                note = "" if m.reached else "  (no test runs this line)"
+                print(f"{m}  # {why}" if why else f"{m}{note}")
     keys = {m.key for m in mutants}
     stale = [
         k for k in equivalent if k.split(":")[0] in modules and k not in keys
