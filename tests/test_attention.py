@@ -234,6 +234,31 @@ def test_attend_batches_over_leading_axes():
         attend(Q[..., :3, :], K, V, causal=True)
 
 
+def test_attend_takes_a_single_sequence_and_no_less():
+    from ref.attention import attend
+
+    rng = np.random.default_rng(2)
+    Q, K, V = rng.normal(size=(3, 4, 5))  # (T, d) each: no leading axes
+    out, weights = attend(Q, K, V, causal=True)
+    o, w = attention(Q, K, V, causal=True)
+    assert np.allclose(out, o) and np.allclose(weights, w)
+    # One query without its T axis: attention takes it, attend does not
+    # (K and V are right for it, so only Q's shape is at fault).
+    with pytest.raises(ValueError, match="K must have shape"):
+        attend(Q[0], K, V)
+
+
+def test_attend_needs_the_same_leading_axes_for_q_and_k():
+    from ref.attention import attend
+
+    rng = np.random.default_rng(3)
+    Q, K, V = rng.normal(size=(3, 2, 4, 5))
+    # K and V with an extra axis of size 1 would broadcast against Q and
+    # give an output of another shape: rejected although d_k agrees.
+    with pytest.raises(ValueError, match="with the leading axes of Q"):
+        attend(Q, K[None], V[None])
+
+
 @pytest.mark.parametrize("causal", [False, True])
 @pytest.mark.parametrize("which", [0, 1, 2])
 def test_attend_backward_matches_finite_differences(causal, which):

@@ -228,3 +228,26 @@ def test_gpt3_mlp_dominates_arithmetic_scores_dominate_memory():
     assert max(flops, key=flops.get) == "MLP"
     assert max(memory, key=memory.get) == "attention scores"
     assert memory["attention scores"] == 96 * 2048 * 2048
+
+
+def test_layer_activations_against_the_arrays():
+    from ref.gpt import layer_activations
+
+    # T = 4 and d = 6 differ, so T d, T / d and 3 / T can not agree.
+    d, h, T = 6, 2, 4
+    config = {"n_layers": 3, "d_model": d, "n_heads": h, "vocab": 5,
+              "context": T}  # fmt: skip
+    # The arrays one block keeps, by shape: a score matrix per head, the
+    # MLP's hidden layer (d_ff = 4 d wide) and Q, K and V.
+    expected = {
+        "attention scores": size([(T, T)] * h),
+        "MLP hidden": size([(T, 4 * d)]),
+        "queries, keys, values": size([(T, d)] * 3),
+    }
+    assert layer_activations(config) == expected  # 32, 96 and 72
+    assert layer_activations(dict(config, d_ff=10), T=3) == {
+        "attention scores": 2 * 3 * 3,
+        "MLP hidden": 3 * 10,
+        "queries, keys, values": 3 * 3 * 6,
+    }
+    assert all(type(n) is int for n in layer_activations(config).values())

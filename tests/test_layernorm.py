@@ -61,3 +61,30 @@ def test_errors(xgb):
     _, cache = layer_norm(x, g, b)
     with pytest.raises(ValueError, match="dy must have the shape"):
         layer_norm_backward(np.ones((2, 3)), cache)
+
+
+def test_layer_norm_of_a_single_vector():
+    x = np.array([1.0, 2.0, 3.0, 6.0])  # mean 3, variance (4+1+0+9)/4
+    g, b = np.array([1.0, 2.0, 1.0, 1.0]), np.array([0.0, 0.0, 0.0, 5.0])
+    y, _ = layer_norm(x, g, b)
+    expected = np.array([-2.0, -2.0, 0.0, 3.0]) / np.sqrt(3.5 + EPS)
+    assert np.allclose(y, expected + b)
+
+
+@pytest.mark.parametrize(
+    ("g", "b"),
+    [
+        (np.ones(4), np.zeros(4)),  # both wrong, though alike
+        (np.ones(5), np.zeros(4)),  # g right, b wrong
+        (np.ones(4), np.zeros(5)),  # b right, g wrong
+    ],
+)
+def test_g_and_b_must_each_match_the_last_axis(xgb, g, b):
+    x, _, _ = xgb  # last axis 5
+    with pytest.raises(ValueError, match=r"must have shape \(5,\)"):
+        layer_norm(x, g, b)
+
+
+def test_layer_norm_rejects_a_0d_input():
+    with pytest.raises(ValueError, match=r"shape \(\?,\) to match x of"):
+        layer_norm(3.0, np.ones(1), np.zeros(1))

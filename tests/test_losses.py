@@ -159,8 +159,9 @@ def test_binary_cross_entropy_known_values():
     assert binary_cross_entropy([0.7], [1.0]) == pytest.approx(
         cross_entropy([0.7, 0.3], [1.0, 0.0])
     )
-    with pytest.raises(ValueError, match=r"a must lie strictly in \(0, 1\)"):
-        binary_cross_entropy([1.0], [1.0])
+    for a in (0.0, 1.0):  # log a or log(1 - a) would be -inf
+        with pytest.raises(ValueError, match=r"a must lie strictly in"):
+            binary_cross_entropy([0.5, a], [1.0, 0.0])
     with pytest.raises(ValueError, match=r"y must lie in \[0, 1\]"):
         binary_cross_entropy([0.5], [2.0])
 
@@ -259,6 +260,12 @@ def test_dpo_bad_inputs():
         dpo_loss([0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0])
     with pytest.raises(ValueError, match="beta must be a positive number"):
         dpo_loss(0.0, 0.0, 0.0, 0.0, beta=0.0)
+    # logp_chosen alone off: the other three agree with each other, and
+    # a single number would broadcast against them without the check.
+    with pytest.raises(
+        ValueError, match=r"logp_rejected must have the shape of logp_chosen"
+    ):
+        dpo_loss([0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0])
 
 
 # --- errors ------------------------------------------------------------------

@@ -83,6 +83,27 @@ def test_errors():
         init_params(SMALL, 0)
 
 
+def test_tokens_may_have_one_to_context_columns():
+    params = init_params(SMALL, np.random.default_rng(0))
+    for T in (1, SMALL.context):
+        tokens = np.zeros((2, T), dtype=int)
+        assert forward(params, tokens, SMALL).shape == (2, T, 7)
+    for T in (0, SMALL.context + 1):
+        with pytest.raises(ValueError, match="1 to context = 5 columns"):
+            forward(params, np.zeros((2, T), dtype=int), SMALL)
+
+
+def test_each_end_of_the_id_range_is_checked_on_its_own():
+    params = init_params(SMALL, np.random.default_rng(0))
+    assert forward(params, [[0, 6]], SMALL).shape == (1, 2, 7)
+    # One id out of range is enough, whatever the other ids are: -1
+    # would otherwise pick the last row of wte without a word.
+    with pytest.raises(ValueError, match=r"ids in 0\.\.6, got -1\.\.0"):
+        forward(params, [[-1, 0]], SMALL)
+    with pytest.raises(ValueError, match=r"ids in 0\.\.6, got 0\.\.7"):
+        forward(params, [[0, 7]], SMALL)
+
+
 # --- gradients ---------------------------------------------------------------
 
 
@@ -268,6 +289,65 @@ def test_evaluate_scores_each_name_from_its_start():
         evaluate(params, ["abcdefgh"], LETTERS)
 
 
+def test_evaluate_checks_the_longest_name():
+    params = init_params(LETTERS, np.random.default_rng(0))
+    # context 8: ".abcdefg" fills it, so 7 letters is the most.
+    assert np.isfinite(evaluate(params, ["a", "abcdefg"], LETTERS))
+    with pytest.raises(ValueError, match="at most 7 letters.* of 8"):
+        evaluate(params, ["a", "abcdefgh", "ab"], LETTERS)
+
+
+def test_evaluate_survives_logits_beyond_the_range_of_exp():
+    # With lnf.g = 0 the final norm outputs lnf.b whatever the input, so
+    # every position has the logits lnf.b @ wte^T: 1000 for "." and 0
+    # for each letter. exp(1000) overflows, so only a softmax that
+    # subtracts the largest logit first gets -log p = 0 for "." and
+    # 1000 + log(1 + 26 e^-1000) = 1000 (in float64) for a letter.
+    params = init_params(LETTERS, np.random.default_rng(0))
+    params["lnf.g"], params["lnf.b"] = np.zeros(8), 1000.0 * np.eye(8)[0]
+    params["wte"][:, 0] = 0.0
+    params["wte"][0, 0] = 1.0
+    assert forward(params, [[0, 1]], LETTERS)[0, 1, :3].tolist() == [
+        1000.0, 0.0, 0.0,
+    ]  # fmt: skip
+    # ".ab." and ".c.": 3 letters at 1000 nats, 2 end markers at 0
+    assert evaluate(params, ["ab", "c"], LETTERS) == 3 * 1000.0 / 5
+
+
+NAMES = ["abc", "bcd"] * 5
+RUN = {"steps": 100, "batch_size": 2, "eval_every": 5, "patience": 2}
+
+
+def test_a_tie_is_not_a_new_best():
+    # All-zero weights predict the uniform distribution, and every
+    # gradient is exactly zero (each one passes through a zero matrix),
+    # so Adam leaves them as they are: every evaluation ties the first.
+    zero = {k: np.zeros(s) for k, s in param_shapes(LETTERS).items()}
+    rng = np.random.default_rng(0)
+    best, history = train(LETTERS, NAMES, ["ab"], rng=rng, **RUN,
+                          params=dict(zero))  # fmt: skip
+    assert history["val"] == pytest.approx([np.log(27)] * 3)
+    # Step 0 stays the best; the two ties after it use up the patience.
+    assert history["best_step"] == 0
+    assert list(history["eval_steps"]) == [0, 5, 10]
+    assert len(history["train"]) == 10
+    assert all(np.array_equal(best[k], zero[k]) for k in zero)
+
+
+def test_a_score_that_is_never_finite_is_never_a_best():
+    # Weights that are NaN (a diverged run) score NaN, which is not below
+    # any best: the start stays the best and patience = 2 stops the run
+    # at the second evaluation, as it would after two evaluations that
+    # did not improve.
+    nan = {k: np.full(s, np.nan) for k, s in param_shapes(LETTERS).items()}
+    rng = np.random.default_rng(0)
+    _, history = train(LETTERS, NAMES, ["ab"], rng=rng, **RUN, params=nan)
+    assert np.all(np.isnan(history["val"]))
+    assert list(history["eval_steps"]) == [0, 5]
+    assert history["best_step"] == 0
+    assert len(history["train"]) == 5
+
+
 def test_get_batch_shifts_targets_by_one():
     stream = np.arange(100)
     x, y = get_batch(stream, 4, 5, np.random.default_rng(0))
@@ -281,6 +361,57 @@ def test_generate_is_reproducible_and_ends():
     b = generate(params, SMALL, np.random.default_rng(2), T=1.0)
     assert a == b
     assert 0 not in a and len(a) <= 30
+
+
+# Two +-1 patterns of mean 0 and variance 1, orthogonal to each other: a
+# layer norm leaves them as they are (up to its eps), and the product of
+# the two, element by element, turns one into the other.
+U = np.array([1.0, -1.0] * 4)
+W = np.array([1.0, 1.0, -1.0, -1.0] * 2)
+
+
+def certain_model(g, b):
+    """SMALL with logits (g * layer_norm(wte[token]) + b) @ wte^T.
+
+    wte has U for "." (id 0), W for "a" (id 1) and zeros for the rest;
+    the blocks add nothing (zero output weights) and wpe is zero.
+    """
+    params = init_params(SMALL, np.random.default_rng(0))
+    for key in params:
+        if key == "wpe" or key.endswith((".Wo", ".bo", ".W2", ".b2")):
+            params[key] = np.zeros_like(params[key])
+    params["wte"] = np.zeros((SMALL.vocab_size, SMALL.d_model))
+    params["wte"][0], params["wte"][1] = U, W
+    params["lnf.g"], params["lnf.b"] = g, b
+    return params
+
+
+def test_generate_reads_the_model_from_the_start_marker():
+    # g = 100 U W maps "." to 100 W and "a" to 100 U: the logits are 800
+    # for "a" after "." and 800 for "." after "a", 0 for the rest, so the
+    # model spells "a" with certainty (e^-800 is 0 in float64).
+    params = certain_model(100.0 * U * W, np.zeros(8))
+    logits = forward(params, [[0, 1]], SMALL)[0]
+    assert logits.argmax(axis=-1).tolist() == [1, 0]
+    assert logits.max() == pytest.approx(800.0, rel=1e-5)
+    for seed in range(3):
+        assert generate(params, SMALL, np.random.default_rng(seed)) == [1]
+
+
+def test_generate_stops_at_max_length():
+    # b = 100 W: "a" is certain after every symbol, "." never comes.
+    params = certain_model(np.zeros(8), 100.0 * W)
+    rng = np.random.default_rng(0)
+    assert generate(params, SMALL, rng, max_length=3) == [1, 1, 1]
+    # longer than the context: the model sees the last 5 symbols
+    assert generate(params, SMALL, rng, max_length=12) == [1] * 12
+    assert generate(params, SMALL, rng, max_length=0) == []
+
+
+def test_generate_stops_at_the_end_marker():
+    # b = 100 U: "." is certain at once, so the name is empty.
+    params = certain_model(np.zeros(8), 100.0 * U)
+    assert generate(params, SMALL, np.random.default_rng(0)) == []
 
 
 # --- the shipped checkpoint comes from this code -----------------------------

@@ -63,6 +63,20 @@ def test_linear_and_backward():
         linear(x, W.T, b)
 
 
+def test_linear_checks_each_shape_on_its_own():
+    x = np.ones((2, 3, 4))
+    # W's rows, b's width and W's dimensions are each checked alone:
+    # here the other two agree with each other every time.
+    for W, b in [
+        (np.ones((5, 6)), np.ones(6)),  # 5 rows for x's 4 columns
+        (np.ones((4, 6)), np.ones(5)),  # b of width 5 for d_out = 6
+        (np.ones(4), np.ones(())),  # a vector W with a matching 0-d b
+        (np.ones((4, 2, 3)), np.ones((2, 3))),  # a 3-d W
+    ]:
+        with pytest.raises(ValueError, match="W must have shape"):
+            linear(x, W, b)
+
+
 def test_gelu_tanh_is_close_to_exact_gelu():
     z = np.linspace(-6, 6, 241)
     assert np.abs(gelu_tanh(z) - gelu(z)).max() < 1e-3
@@ -124,6 +138,17 @@ def test_self_attention_matches_multi_head_attention(setup):
         )
         assert np.allclose(y[b], expected)
         assert np.allclose(cache["weights"][b], weights)
+
+
+def test_self_attention_checks_x(setup):
+    _, p, _ = setup
+    q = sub(p, "attn")
+    # (T, d_model) without the batch axis, d_model divisible by 2 heads
+    with pytest.raises(ValueError, match=r"x must have shape \(B, T, d"):
+        self_attention(np.ones((4, D)), q, H)
+    # (B, T, d_model) with d_model = 8 not divisible by 3 heads
+    with pytest.raises(ValueError, match="divisible by n_heads = 3"):
+        self_attention(np.ones((2, 4, D)), q, 3)
 
 
 def test_block_backward(setup):

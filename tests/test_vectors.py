@@ -172,3 +172,50 @@ def test_random_cosines_shrink_like_one_over_sqrt_d():
     np.testing.assert_array_equal(
         same, random_cosines(10, 3, np.random.default_rng(7))
     )
+
+
+# --- the int arguments: a bool or a float is not an int ---------------------
+
+
+def test_cooccurrence_window_must_be_a_positive_int():
+    sentences = [["a", "b", "c"]]
+    assert cooccurrence(sentences, window=1)[1][0, 2] == 0  # a-c is 2 apart
+    for window in (0, True, 1.5):
+        with pytest.raises(ValueError, match="window must be a positive int"):
+            cooccurrence(sentences, window=window)
+
+
+def test_svd_vectors_k_from_1_to_the_smaller_side():
+    M = np.arange(6.0).reshape(2, 3) ** 2  # rank 2, min(M.shape) = 2
+    assert svd_vectors(M, 1).shape == (2, 1)
+    assert svd_vectors(M, 2).shape == (2, 2)
+    for k in (0, 3, True, 1.0):
+        with pytest.raises(ValueError, match=r"k must be an int in \[1, 2\]"):
+            svd_vectors(M, k)
+
+
+def test_one_hot_takes_ints_only():
+    np.testing.assert_array_equal(one_hot(0, 1), [1.0])
+    np.testing.assert_array_equal(one_hot(np.int64(2), 3), [0.0, 0.0, 1.0])
+    for n in (0, True, 2.0):
+        with pytest.raises(ValueError, match="n must be a positive int"):
+            one_hot(0, n)
+    for i in (-1, True, 1.0):
+        with pytest.raises(ValueError, match=r"i must be an int in \[0, 2\]"):
+            one_hot(i, 3)
+
+
+def test_random_cosines_from_one_dimension_and_one_pair():
+    # In one dimension two nonzero numbers point the same way or not.
+    c = random_cosines(1, 50, np.random.default_rng(0))
+    np.testing.assert_allclose(np.abs(c), 1.0)
+    assert set(np.sign(c)) == {-1.0, 1.0}
+    assert random_cosines(3, 1, np.random.default_rng(0)).shape == (1,)
+    for name, args in [
+        ("d", (True, 5)),
+        ("d", (2.0, 5)),
+        ("n_pairs", (3, 0)),
+        ("n_pairs", (3, True)),
+    ]:
+        with pytest.raises(ValueError, match=f"{name} must be a positive int"):
+            random_cosines(*args, np.random.default_rng(0))
