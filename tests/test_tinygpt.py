@@ -261,6 +261,41 @@ def test_training_lowers_the_loss_and_keeps_the_best():
     )
 
 
+def test_train_takes_zero_steps_and_rejects_fewer():
+    rng = np.random.default_rng(0)
+    names = ["abc", "bcd"] * 5
+    best, history = train(LETTERS, names, names[:2], steps=0, rng=rng)
+    assert len(history["train"]) == 0
+    assert list(history["eval_steps"]) == [0]
+    assert history["best_step"] == 0
+    for steps in (-1, 2.0, True):
+        with pytest.raises(ValueError, match="steps must be an int >= 0"):
+            train(LETTERS, names, names[:2], steps=steps, rng=rng)
+
+
+def test_embeddings_start_small_and_centred():
+    """wte and wpe are drawn from N(0, 0.02^2), as GPT-2 draws them."""
+    cfg = GPTConfig(vocab_size=27, context=16, d_model=64, n_heads=4,
+                    n_layers=1)  # fmt: skip
+    params = init_params(cfg, np.random.default_rng(0))
+    for key in ("wte", "wpe"):
+        w = params[key]
+        # the mean of n draws has standard error 0.02 / sqrt(n)
+        assert abs(w.mean()) < 4 * 0.02 / np.sqrt(w.size), key
+        assert w.std() == pytest.approx(0.02, rel=0.1), key
+
+
+def test_cross_entropy_does_not_overflow_on_huge_logits():
+    # softmax([1000, 0, -1000]) is (1, e^-1000, e^-2000) to float64, so
+    # the loss of target 0 is 0, of target 1 it is 1000, and the
+    # gradient is p - one_hot, over the B T = 2 positions
+    logits = np.array([[[1000.0, 0.0, -1000.0], [1000.0, 0.0, -1000.0]]])
+    loss, dlogits = cross_entropy(logits, np.array([[0, 1]]))
+    assert loss == pytest.approx((0.0 + 1000.0) / 2)
+    expected = np.array([[[0.0, 0.0, 0.0], [1.0, -1.0, 0.0]]]) / 2
+    np.testing.assert_allclose(dlogits, expected, atol=1e-300)
+
+
 def test_early_stopping_stops():
     rng = np.random.default_rng(0)
     names = ["abc", "bcd"] * 20

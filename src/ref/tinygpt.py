@@ -300,6 +300,8 @@ def train(
     """
     from ref.names import encode
 
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ValueError(f"steps must be an int >= 0, got {steps!r}")
     stream = encode(train_names)
     train_probe = list(train_names)[: len(val_names)]
     if params is None:
