@@ -28,7 +28,7 @@ A function is used by the pages if docs/, includes/ or CONTRIBUTING.md
 import it from ref or name it as ref.<m>.<f>, or if a used function
 reaches it by name within ref. Survivors in used functions make the
 exit status 1. A survivor listed in scripts/mutate_ref_equivalent.txt
-(`module:line:original -> mutant  # why it is equivalent`, as printed)
+(`module:original -> mutant  # why it is equivalent`)
 is reported as equivalent (accepted) instead.
 """
 
@@ -131,7 +131,10 @@ class Mutant:
 
     @property
     def key(self):
-        return f"{self.module}:{self.line}:{self.original} -> {self.mutated}"
+        """module:original -> mutated, the line as it reads before and
+        after: no line number, so an edit elsewhere in the file does not
+        make the lists of known mutants stale."""
+        return f"{self.module}:{self.original} -> {self.mutated}"
 
     def __str__(self):
         return (
@@ -739,7 +742,8 @@ def load_equivalent(path=EQUIVALENT):
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             key, _, why = line.partition("  # ")
-            entries[key.strip()] = why.strip()
+            key = re.sub(r"^(\w+):\d+:", r"\1:", key.strip())  # old form
+            entries[key] = why.strip()
     return entries
 
 
