@@ -438,7 +438,7 @@ def test_generate_stops_at_max_length():
     params = certain_model(np.zeros(8), 100.0 * W)
     rng = np.random.default_rng(0)
     assert generate(params, SMALL, rng, max_length=3) == [1, 1, 1]
-    # longer than the context: the model sees the last 5 symbols
+    # past the context of 5 symbols the window slides along: no error
     assert generate(params, SMALL, rng, max_length=12) == [1] * 12
     assert generate(params, SMALL, rng, max_length=0) == []
 
