@@ -397,9 +397,8 @@ class _FastestFirst:
                 and name != "__main__"
                 and not str(getattr(module, "__file__", "")).startswith(mine)
             ]
-            data = {"took": self.took, "modules": modules, "reach": {}}
-            if self.reach:
-                data["reach"] = self.reach.result()
+            reach = self.reach.result() if self.reach else {}
+            data = {"took": self.took, "modules": modules, "reach": reach}
             Path(self.record).write_text(json.dumps(data))
 
 
@@ -517,8 +516,9 @@ def _child(module, source, tests, torch, record, select=None):
         setattr(ref, module, mod)
         exec(compile(source, str(path), "exec"), mod.__dict__)
     plugin = _FastestFirst(record, select)
-    plugins = [plugin] + [plugin.reach] * bool(plugin.reach)
+    plugins = [plugin]
     if plugin.reach:
+        plugins.append(plugin.reach)
         plugin.reach.start()
     return int(pytest.main([*PYTEST, *tests], plugins=plugins))
 
@@ -841,14 +841,10 @@ def main(argv=None):
                 note = "" if m.reached else "  (no test runs this line)"
                 print(f"{m}  # {why}" if why else f"{m}{note}")
     keys = {m.key for m in mutants}
-    stale = [
-        k for k in equivalent if k.split(":")[0] in modules and k not in keys
-    ]
-    for key in stale:
-        print(f"warning: {EQUIVALENT.name}: no such mutant: {key}")
-    for key in pending:
-        if key.split(":")[0] in modules and key not in keys:
-            print(f"warning: {PENDING.name}: no such mutant: {key}")
+    for listing, entries in ((EQUIVALENT, equivalent), (PENDING, pending)):
+        for key in entries:
+            if key.split(":")[0] in modules and key not in keys:
+                print(f"warning: {listing.name}: no such mutant: {key}")
     killed_pending = [
         m.key for m in mutants if m.key in pending and m.status != "survived"
     ]
