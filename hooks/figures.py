@@ -16,7 +16,7 @@ import json
 
 from mkdocs.structure.files import File
 
-from sitecache import cached, folder
+from sitecache import cached_together, folder
 
 #: matplotlib's formatters that write a tick's label from its position:
 #: such a label is the axis' scale, not a claim. Any other formatter
@@ -73,24 +73,57 @@ def _render(fig):
     return buf.getvalue()
 
 
-def _saved(draw, style):
-    from sitefigures.style import in_style, render
+def drawn(draw, style):
+    """(SVG bytes, layout) of `draw` in `style`, from one drawing.
+
+    The layout is what tests/test_site.py holds every figure to: how far
+    its text reaches past each edge (``overflow_px``) and its smallest
+    text at a phone's width (``smallest_text_px``). Measured here, as the
+    build draws each figure, so that the tests need not draw them all
+    again.
+    """
+    from sitefigures.style import (
+        in_style,
+        overflow_px,
+        render,
+        smallest_text_px,
+    )
 
     with in_style(style):
-        return _render(render(draw, style))
+        fig = render(draw, style)
+        svg = _render(fig)
+    layout = {
+        "overflow_px": list(overflow_px(fig, style)),
+        "smallest_text_px": smallest_text_px(fig),
+    }
+    return svg, layout
 
 
-def on_files(files, config, **_):
+def figures():
+    """{(name, style name): (SVG bytes, layout)} of every figure in every
+    style, from the build cache, drawing only what is not in it yet."""
     from sitefigures import all_figures
     from sitefigures.style import STYLES
 
     cache = folder("figures", "src/sitefigures", "hooks/figures.py")
+    out = {}
     for name, draw in sorted(all_figures().items()):
         for style in STYLES:
-            svg = cached(
-                cache / f"{name}-{style.name}.svg",
-                lambda draw=draw, style=style: _saved(draw, style),
+            stem = f"{name}-{style.name}"
+
+            def make(draw=draw, style=style):
+                svg, layout = drawn(draw, style)
+                return svg, json.dumps(layout).encode()
+
+            svg, layout = cached_together(
+                [cache / f"{stem}.svg", cache / f"{stem}.layout.json"], make
             )
-            uri = f"figures/{name}-{style.name}.svg"
-            files.append(File.generated(config, uri, content=svg))
+            out[name, style.name] = svg, json.loads(layout)
+    return out
+
+
+def on_files(files, config, **_):
+    for (name, style), (svg, _) in figures().items():
+        uri = f"figures/{name}-{style}.svg"
+        files.append(File.generated(config, uri, content=svg))
     return files

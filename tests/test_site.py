@@ -162,58 +162,110 @@ def test_search_index_leaves_out_source_and_math(site_build):
     assert not any(loc.startswith("reference/") for loc in source), source
 
 
-@pytest.mark.slow
-def test_figures_are_legible_on_a_phone():
-    """Every figure's narrow variant: no text below 11 px at 375 px."""
-    import matplotlib.pyplot as plt
+def _figures_hook():
+    import importlib.util
 
-    from sitefigures import all_figures
-    from sitefigures.style import (
-        MIN_PHONE_TEXT_PX,
-        STYLES,
-        render,
-        smallest_text_px,
+    spec = importlib.util.spec_from_file_location(
+        "figures_hook", REPO / "hooks" / "figures.py"
     )
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    return hook
 
-    small = []
-    for name, draw in sorted(all_figures().items()):
-        for style in (s for s in STYLES if s.narrow):
-            fig = render(draw, style)
-            px = smallest_text_px(fig)
-            plt.close(fig)
-            if px < MIN_PHONE_TEXT_PX:
-                small.append(f"{name}-{style.name}: {px:.1f} px")
+
+def _too_small(layouts):
+    from sitefigures.style import MIN_PHONE_TEXT_PX, STYLES
+
+    narrow = {s.name for s in STYLES if s.narrow}
+    return [
+        f"{name}-{style}: {layout['smallest_text_px']:.1f} px"
+        for (name, style), layout in sorted(layouts.items())
+        if style in narrow
+        and layout["smallest_text_px"] is not None
+        and layout["smallest_text_px"] < MIN_PHONE_TEXT_PX
+    ]
+
+
+def _cut_off(layouts):
+    cut = []
+    for (name, style), layout in sorted(layouts.items()):
+        edges = [
+            f"{edge} {px:.0f} px"
+            for edge, px in zip(
+                ("left", "right", "bottom", "top"),
+                layout["overflow_px"],
+                strict=True,
+            )
+            if px > 1
+        ]
+        if edges:
+            cut.append(f"{name}-{style}: past the " + ", ".join(edges))
+    return cut
+
+
+@pytest.fixture(scope="module")
+def figure_layouts():
+    """The layout of every figure in every style, as the build measured it
+    (hooks/figures.py keeps it in the build cache beside the SVG)."""
+    return {
+        key: layout for key, (_, layout) in _figures_hook().figures().items()
+    }
+
+
+@pytest.mark.slow
+def test_figures_are_legible_on_a_phone(figure_layouts):
+    """Every figure's narrow variant: no text below 11 px at 375 px."""
+    small = _too_small(figure_layouts)
     assert not small, "text too small on a phone:\n" + "\n".join(small)
 
 
 @pytest.mark.slow
-def test_no_figure_text_is_cut_off_at_an_edge():
+def test_no_figure_text_is_cut_off_at_an_edge(figure_layouts):
     """Every figure in every style keeps its labels inside the image."""
-    import matplotlib.pyplot as plt
-
-    from sitefigures import all_figures
-    from sitefigures.style import STYLES, overflow_px, render
-
-    cut = []
-    for name, draw in sorted(all_figures().items()):
-        for style in STYLES:
-            fig = render(draw, style)
-            over = overflow_px(fig, style)
-            plt.close(fig)
-            edges = [
-                f"{edge} {px:.0f} px"
-                for edge, px in zip(
-                    ("left", "right", "bottom", "top"), over, strict=True
-                )
-                if px > 1
-            ]
-            if edges:
-                cut.append(
-                    f"{name}-{style.name}: past the " + ", ".join(edges)
-                )
+    cut = _cut_off(figure_layouts)
     assert not cut, "figure text cut off (shorten or wrap it):\n" + "\n".join(
         cut
     )
+
+
+def test_the_layout_checks_catch_tiny_text_and_a_label_past_the_edge():
+    """The build's measurements, on figures made to fail them."""
+    from sitefigures.style import STYLES, figure
+
+    hook = _figures_hook()
+    narrow = next(s for s in STYLES if s.narrow)
+
+    def tiny(style):
+        fig, ax = figure(style)
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("small print", fontsize=4)
+        return fig
+
+    def overlong(style):
+        fig, ax = figure(style)
+        ax.plot([0, 1], [0, 1])
+        ax.set_xlabel("a label far longer than any figure is wide " * 4)
+        return fig
+
+    def fine(style):
+        fig, ax = figure(style)
+        ax.plot([0, 1], [0, 1])
+        return fig
+
+    layouts = {
+        (name, narrow.name): hook.drawn(draw, narrow)[1]
+        for name, draw in (
+            ("tiny", tiny),
+            ("overlong", overlong),
+            ("fine", fine),
+        )
+    }
+    assert [s.split(":")[0] for s in _too_small(layouts)] == [
+        f"tiny-{narrow.name}"
+    ]
+    cut = _cut_off(layouts)
+    assert [s.split(":")[0] for s in cut] == [f"overlong-{narrow.name}"]
+    assert "left" in cut[0] and "right" in cut[0]
 
 
 def test_a_tex_error_fails_the_build_with_file_and_line(tmp_path):

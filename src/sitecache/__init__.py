@@ -90,10 +90,21 @@ def folder(kind, *paths, common=COMMON):
 
 def cached(path, make):
     """The bytes at `path`, made by `make()` and stored if not there yet."""
-    if path.exists():
-        return path.read_bytes()
-    data = make()
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)  # atomic: two builds at once may race
-    return data
+    return cached_together([path], lambda: [make()])[0]
+
+
+def cached_together(paths, make):
+    """The bytes at each of `paths`, all made by one call of `make()`
+    (which returns them in the same order) if any one is missing."""
+    if all(path.exists() for path in paths):
+        return [path.read_bytes() for path in paths]
+    made = list(make())
+    if len(made) != len(paths):
+        raise ValueError(
+            f"cache: {len(made)} outputs made for {len(paths)} paths"
+        )
+    for path, data in zip(paths, made, strict=True):
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # atomic: two builds at once may race
+    return made
