@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from proofs import proof
 
 from ref.gpt import param_count
 from ref.gradcheck import numerical_gradient, relative_error
@@ -495,10 +496,16 @@ def test_checkpoint_beats_the_bigram_model():
 
 @pytest.mark.slow
 def test_checkpoint_full_retrain():
-    """The whole run again (about a minute): the same best weights."""
+    """The whole run again (about a minute): the same best weights.
+
+    Once passed, it is skipped until src/ref, this file or a library
+    version changes (tests/proofs.py); CI always runs it.
+    """
+    proven = proof("tinygpt-retrain", "tests/test_tinygpt.py")
     params, history = load_checkpoint()
     best, replay = train_names_model()
     assert replay["best_step"] == history["best_step"]
     np.testing.assert_allclose(replay["val"], history["val"], rtol=1e-9)
     for key, value in best.items():
         np.testing.assert_allclose(value.astype(np.float32), params[key])
+    proven.passed()

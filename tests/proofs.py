@@ -1,0 +1,52 @@
+"""Long proofs run again only when something they depend on changed.
+
+A proof such as retraining the tiny GPT from its seed takes a minute and
+gives the same answer for the same inputs. Once it has passed, a marker
+named by a hash of those inputs (the files it reads, all of src/ref, the
+numpy and Python versions and the machine's architecture) is kept in
+``.cache/proofs/``, and later runs skip it with a message saying so,
+until any input changes. Under CI (``CI`` set) or with
+``REPROVE=1`` it always runs: CI proves from nothing on every change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sitecache import CACHE, key
+
+PROOFS = CACHE / "proofs"
+
+
+@dataclass
+class Proof:
+    marker: Path
+
+    def passed(self):
+        """Record that the proof passed at these inputs."""
+        self.marker.parent.mkdir(parents=True, exist_ok=True)
+        self.marker.write_text("passed\n", encoding="utf-8")
+
+
+def proof(name: str, *paths: str) -> Proof:
+    """Skip the calling test if `name` already passed at these inputs
+    (`paths`, relative to the repository, and all of src/ref); else
+    return the `Proof` whose `passed()` the test calls at its end."""
+    digest = hashlib.sha256(
+        " ".join((key(*paths), sys.version, platform.machine())).encode()
+    ).hexdigest()[:16]
+    marker = PROOFS / f"{name}-{digest}"
+    rerun = os.environ.get("CI") or os.environ.get("REPROVE")
+    if marker.exists() and not rerun:
+        pytest.skip(
+            f"{name}: already proven at these inputs (src/ref, "
+            f"{', '.join(paths)}, library versions); REPROVE=1 runs it again"
+        )
+    return Proof(marker)
