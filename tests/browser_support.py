@@ -27,9 +27,11 @@ are aborted, so nothing ever leaves the machine).
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import html.parser
 import http.server
+import json
 import os
 import re
 import subprocess
@@ -166,25 +168,40 @@ class SiteBuild:
 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory) -> SiteBuild:
-    """``mkdocs build --strict`` into a fresh directory, once.
+    """``mkdocs build --strict`` into a fresh directory, once per run.
 
+    Under pytest-xdist the workers share the one build: the first to ask
+    builds while the others wait on a lock, and all read its result.
     With ``TEST_SITE_DIR`` set, that already built site is used instead
     (for iterating on the browser tests; ``test_strict_build`` then skips).
     """
     if os.environ.get("TEST_SITE_DIR"):
         prebuilt = Path(os.environ["TEST_SITE_DIR"]).resolve()
         return SiteBuild(prebuilt, 0, f"TEST_SITE_DIR={prebuilt}", True)
-    out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,  # a cold build trains the tiny-GPT lab
-    )
-    return SiteBuild(out, proc.returncode, proc.stdout + proc.stderr)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's
+    out = shared / "site"
+    record = shared / "site-build.json"
+    with open(shared / "site-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+            proc = subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict"]
+                + ["-d", str(out)],
+                cwd=REPO,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1200,  # a cold build trains the tiny-GPT lab
+            )
+            record.write_text(
+                json.dumps([proc.returncode, proc.stdout + proc.stderr]),
+                encoding="utf-8",
+            )
+    returncode, output = json.loads(record.read_text(encoding="utf-8"))
+    return SiteBuild(out, returncode, output)
 
 
 def require_build(build: SiteBuild) -> Path:

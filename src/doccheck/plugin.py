@@ -115,7 +115,11 @@ class PageItem(pytest.Item):
         if problem is not None:
             raise PageFailure(format_problems(rel, [problem]), 1)
         update = self.config.getoption("docs_update")
-        result, report = _pool(self.config).result(rel, text, update)
+        # Under xdist the page is submitted only now: ask for the mutation
+        # report too if the mutation test will want it, so that the page's
+        # code runs once for both.
+        mutate = getattr(self.config, "_doccheck_mutate", False) and not update
+        result, report = _pool(self.config).result(rel, text, update, mutate)
         if report is not None:
             from doccheck.mutate import SESSION_REPORTS
 
