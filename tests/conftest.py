@@ -3,6 +3,7 @@
 import os
 
 import numpy as np
+import pytest
 from threadpoolctl import threadpool_limits
 
 # One BLAS thread in the test process: the page processes of the docs
@@ -21,6 +22,39 @@ def numeric_derivative(f, z, h=1e-6):
     """Central difference (f(z + h) - f(z - h)) / 2h, elementwise."""
     z = np.asarray(z, dtype=float)
     return (f(z + h) - f(z - h)) / (2 * h)
+
+
+def work_unit(nodeid):
+    """The unit of work a test goes to a pytest-xdist worker in.
+
+    A page and its mutation test make one unit: the page's process then
+    computes the mutation report with the page's own run. Every other
+    test goes with its file, whose module fixtures (Lighthouse's runs,
+    the Jupyter kernel, the printed sheets) are then made once.
+    """
+    path, _, name = nodeid.partition("::")
+    if name.startswith("test_every_mutant_is_caught["):
+        return name.split("[", 1)[1].rsplit("]", 1)[0]
+    return path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``pytest -n N`` (make test) hands out work by `work_unit`.
+
+    pytest-xdist's own ``--dist loadgroup`` would do this from
+    ``xdist_group`` marks, but with pytest 9.2 it silently ignores them
+    (pytest-xdist issue 1386), so the units are made here from node ids.
+    """
+    if config.getvalue("dist") not in ("load", "loadscope", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
 
 
 # What a newcomer's machine may lack, how a skip caused by it reads, and
