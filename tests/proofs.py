@@ -3,7 +3,8 @@
 A proof such as retraining the tiny GPT from its seed takes a minute and
 gives the same answer for the same inputs. Once it has passed, a marker
 named by a hash of those inputs (the files it reads, all of src/ref, the
-numpy and Python versions and the machine's architecture) is kept in
+lock file and the numpy, matplotlib and Python versions and the
+machine's architecture) is kept in
 ``.cache/proofs/``, and later runs skip it with a message saying so,
 until any input changes. Under CI (``CI`` set) or with
 ``REPROVE=1`` it always runs: CI proves from nothing on every change.
@@ -23,6 +24,12 @@ import pytest
 from sitecache import CACHE, key
 
 PROOFS = CACHE / "proofs"
+#: Inputs of every proof besides its own: the pinned library versions.
+ALWAYS = ("requirements.lock",)
+SKIP_REASON = (
+    "already proven at these inputs (its files, src/ref, requirements.lock);"
+    " REPROVE=1 runs it again"
+)
 
 
 @dataclass
@@ -39,14 +46,14 @@ def proof(name: str, *paths: str) -> Proof:
     """Skip the calling test if `name` already passed at these inputs
     (`paths`, relative to the repository, and all of src/ref); else
     return the `Proof` whose `passed()` the test calls at its end."""
+    inputs = key(*paths, *ALWAYS)
     digest = hashlib.sha256(
-        " ".join((key(*paths), sys.version, platform.machine())).encode()
+        " ".join((name, inputs, sys.version, platform.machine())).encode()
     ).hexdigest()[:16]
     marker = PROOFS / f"{name}-{digest}"
     rerun = os.environ.get("CI") or os.environ.get("REPROVE")
     if marker.exists() and not rerun:
-        pytest.skip(
-            f"{name}: already proven at these inputs (src/ref, "
-            f"{', '.join(paths)}, library versions); REPROVE=1 runs it again"
-        )
+        # One reason for all, so that pytest's summary folds them into one
+        # line: "SKIPPED [n] ... already proven".
+        pytest.skip(SKIP_REASON)
     return Proof(marker)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from proofs import proof
 
 from doccheck.page import parse
 from doccheck.run import output_lines
@@ -93,8 +94,18 @@ def kernel():
 @pytest.mark.slow
 @pytest.mark.parametrize("path", PAGES, ids=_rel)
 def test_lesson_notebook_runs_and_prints_the_page_outputs(path, kernel):
+    """Once passed, skipped until the page, src/ref, the code that makes
+    and compares notebooks or the lock file changes (tests/proofs.py);
+    CI always runs it."""
     from nbclient import NotebookClient
 
+    proven = proof(
+        "notebook-" + path.stem,
+        _rel(path),
+        "src/sitenotebooks",
+        "src/doccheck",
+        "tests/test_notebooks.py",
+    )
     text = path.read_text(encoding="utf-8")
     meta = parse(_rel(path), text).meta
     for module in (meta.get("doccheck") or {}).get("requires", []):
@@ -110,6 +121,7 @@ def test_lesson_notebook_runs_and_prints_the_page_outputs(path, kernel):
     got = [_shown(c) for c in run.cells[1:] if c.cell_type == "code"]
     want = [_shown(c) for c in expected.cells if c.cell_type == "code"]
     assert got == want
+    proven.passed()
 
 
 # --- labs ---
