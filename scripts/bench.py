@@ -7,10 +7,13 @@
 Each figure is the wall-clock time of a whole command, min and median of
 --repeat runs (quote the median), against the target for a 2-core
 machine. The build is timed warm (figures, labs and formulas cached
-under a hash of their inputs, as in the contributor's loop). "serve"
-starts `mkdocs serve`, appends a comment to a page and times until the
-served page has it. Nothing here asserts: timings vary with the machine
-and its load, so they are reported, not tested.
+under a hash of their inputs, as in the contributor's loop), and so are
+the suites: a long proof that passed at the same inputs is skipped
+(tests/proofs.py), so each suite is also timed with REPROVE=1, which
+runs every proof as CI does. "serve" starts `mkdocs serve`, appends a
+comment to a page and times until the served page has it. Nothing here
+asserts: timings vary with the machine and its load, so they are
+reported, not tested.
 """
 
 import argparse
@@ -177,7 +180,9 @@ def main():
     )
     args = parser.parse_args()
     py = str(BIN / "python")
-    pytest = [py, "-m", "pytest", "-q", "-p", "no:randomly"]
+    # As make test runs it: two pytest-xdist workers.
+    pytest = [py, "-m", "pytest", "-q", "-p", "no:randomly", "-n", "2"]
+    reprove = dict(ENV, REPROVE="1")
     print(
         f"machine: {os.cpu_count()} cores; min and median of "
         f"{args.repeat} runs (quote the median)"
@@ -192,6 +197,11 @@ def main():
         (
             "every test but the browser's (pytest -m 'not browser')",
             timed([*pytest, "-m", "not browser"], args.repeat),
+            15.0,
+        ),
+        (
+            "  the same, every proof run again (REPROVE=1, as in CI)",
+            timed([*pytest, "-m", "not browser"], 1, env=reprove),
             15.0,
         ),
     ]
@@ -219,6 +229,13 @@ def main():
     rows += gpt_rows
     if args.full:
         rows.append(("make test (the whole suite)", timed(pytest, 1), 90.0))
+        rows.append(
+            (
+                "  the same, every proof run again (REPROVE=1, as in CI)",
+                timed(pytest, 1, env=reprove),
+                90.0,
+            )
+        )
         rows.append(("bash .ci/run on a fresh clone", ci_fresh_clone(), 300.0))
     for name, times, target in rows:
         print(row(name, times, target))
