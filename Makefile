@@ -9,6 +9,11 @@ TORCH_VERSION := 2.13.0
 KATEX_VERSION := 0.19.1
 KATEX_SHA256  := 24da5a599eb2fcede2e270b99a6ff48bca816beecc95feeb84e8cccbd1bb34fd
 
+# pytest-xdist workers for make test and make test-fast (JOBS=0: one
+# process). tests/conftest.py keeps costly set-up on one worker.
+JOBS ?= 2
+PYTEST = $(BIN)/python -m pytest -n $(JOBS)
+
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help install install-torch serve build test test-fast check docs-update \
@@ -69,10 +74,13 @@ lighthouse: build $(NODE_STAMP)  ## Lighthouse (mobile) over key pages, served w
 	$(BIN)/python scripts/lighthouse.py site --runs 2
 
 test: $(STAMP) $(NODE_STAMP)  ## run the whole suite: ref, docs checks, build, browser
-	$(BIN)/python -m pytest
+	$(PYTEST) -m "not lighthouse"
+	# Lighthouse alone, with nothing else loading the machine: its layout
+	# shift moved with the other worker's browser tests.
+	$(BIN)/python -m pytest -m lighthouse
 
 test-fast: $(STAMP)  ## the quick loop: no browser, no site build, no kernel
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(PYTEST) -m "not browser and not slow"
 
 check: $(STAMP)  ## check one page fast: make check PAGE=docs/lessons/l03-layers.md
 	$(BIN)/python -m doccheck $(PAGE)
