@@ -55,7 +55,9 @@ install-torch: $(STAMP)  ## add the optional CPU PyTorch (for lesson L12)
 	touch $(VENV)/.with-torch
 
 serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	# --dirty: an edited page alone is built again; hooks/serve.py builds
+	# them all when src/, hooks/, includes/ or overrides/ change.
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: $(STAMP)  ## build the site into site/ (strict: a warning is an error)
 	$(BIN)/mkdocs build --strict --clean
