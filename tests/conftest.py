@@ -18,6 +18,21 @@ threadpool_limits(limits=1, user_api="blas")
 pytest_plugins = ["browser_support"]
 
 
+def load_file(path, name=None):
+    """The Python file at `path` (relative to the repository) as a fresh
+    module: the hooks and scripts are files, not packages."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / path
+    spec = importlib.util.spec_from_file_location(
+        name or f"{path.parent.name}_{path.stem}", path
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def numeric_derivative(f, z, h=1e-6):
     """Central difference (f(z + h) - f(z - h)) / 2h, elementwise."""
     z = np.asarray(z, dtype=float)

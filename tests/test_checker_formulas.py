@@ -3,6 +3,7 @@ r"""The formula checker: markers <!--% ... --> after $...$ formulas."""
 import textwrap
 
 import pytest
+from conftest import load_file
 
 from doccheck.formula import check_formula, parse_spec, python_name
 from doccheck.run import check_page
@@ -279,13 +280,8 @@ def test_formula_markers_are_removed_for_the_reader():
 
 
 def test_the_hook_removes_formula_markers_from_included_html():
-    import importlib.util
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "hooks" / "markers.py"
-    spec = importlib.util.spec_from_file_location("markers_hook", path)
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    hook = load_file("hooks/markers.py")
     html = "<p>$a$<!--% a: 1 --> and 3<!--= x --></p>"
     assert hook.on_page_content(html) == "<p>$a$ and 3</p>"
 

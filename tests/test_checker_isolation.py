@@ -4,6 +4,7 @@ the checker, and every malformed input gives a one-line file:line error."""
 import textwrap
 
 import pytest
+from conftest import load_file
 
 from doccheck import isolate
 from doccheck.isolate import check_isolated
@@ -267,16 +268,11 @@ def test_requires_as_a_list_skips_outside_ci_and_fails_in_ci(monkeypatch):
 def test_the_build_hook_reports_the_source_line_after_front_matter(
     tmp_path,
 ):
-    import importlib.util
-    from pathlib import Path
     from types import SimpleNamespace
 
     from mkdocs.exceptions import PluginError
 
-    path = Path(__file__).resolve().parents[1] / "hooks" / "markers.py"
-    spec = importlib.util.spec_from_file_location("markers_hook2", path)
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    hook = load_file("hooks/markers.py")
     source = "---\ntitle: T\n---\n\nText.\n\n```python\nx = 1\n"
     page_file = tmp_path / "p.md"
     page_file.write_text(source)

@@ -9,11 +9,11 @@ tests, code run while a test file is imported).
 """
 
 import ast
-import importlib.util
 import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "mutate_ref.py"
@@ -21,10 +21,7 @@ SCRIPT = ROOT / "scripts" / "mutate_ref.py"
 
 @pytest.fixture(scope="module")
 def mutate_ref():
-    spec = importlib.util.spec_from_file_location("mutate_ref", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file("scripts/mutate_ref.py", "mutate_ref")
 
 
 def _span(mutate_ref, source, line):

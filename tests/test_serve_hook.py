@@ -1,6 +1,5 @@
 """hooks/serve.py: make serve rebuilds with fresh code, fully when needed."""
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -8,17 +7,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def hook():
-    spec = importlib.util.spec_from_file_location(
-        "serve_hook_under_test", ROOT / "hooks" / "serve.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_file("hooks/serve.py")
     yield module
     module.on_startup(command="build", dirty=False)
 

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from browser_support import REPO, require_build
+from conftest import load_file
 
 sys.path.insert(0, str(REPO / "scripts"))
 from check_links import check  # noqa: E402
@@ -163,14 +164,7 @@ def test_search_index_leaves_out_source_and_math(site_build):
 
 
 def _figures_hook():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "figures_hook", REPO / "hooks" / "figures.py"
-    )
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
-    return hook
+    return load_file("hooks/figures.py")
 
 
 def _too_small(layouts):
@@ -269,16 +263,11 @@ def test_the_layout_checks_catch_tiny_text_and_a_label_past_the_edge():
 
 
 def test_a_tex_error_fails_the_build_with_file_and_line(tmp_path):
-    import importlib.util
     from types import SimpleNamespace
 
     from mkdocs.exceptions import PluginError
 
-    spec = importlib.util.spec_from_file_location(
-        "katex_hook", REPO / "hooks" / "katex.py"
-    )
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    hook = load_file("hooks/katex.py")
     src = tmp_path / "page.md"
     src.write_text("# A page\n\nFine \\(x^2\\).\n\nBroken \\(\\frac{1}{\\).\n")
     page = SimpleNamespace(
