@@ -29,13 +29,13 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --silent
 	touch $@
 
+# --compile-bytecode: with PYTHONDONTWRITEBYTECODE=1 set (as on these
+# machines and in CI) Python never caches what it compiles, and every
+# process (a build, a test run, each page's process) would compile mkdocs,
+# matplotlib and nbconvert from source again: 2-3 s each.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
-	# --compile-bytecode: with PYTHONDONTWRITEBYTECODE=1 set (as on these
-	# machines and in CI) Python never caches what it compiles, and every
-	# process (a build, a test run, each page's process) would compile
-	# mkdocs, matplotlib and nbconvert from source again: 2-3 s each.
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python \
 	  requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
@@ -54,9 +54,9 @@ install-torch: $(STAMP)  ## add the optional CPU PyTorch (for lesson L12)
 	    torch==$(TORCH_VERSION)
 	touch $(VENV)/.with-torch
 
+# --dirty: an edited page alone is built again; hooks/serve.py builds them
+# all, with fresh code, when src/, hooks/, includes/ or overrides/ change.
 serve: $(STAMP)  ## serve the site at http://127.0.0.1:8000 with live reload
-	# --dirty: an edited page alone is built again; hooks/serve.py builds
-	# them all when src/, hooks/, includes/ or overrides/ change.
 	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: $(STAMP)  ## build the site into site/ (strict: a warning is an error)
@@ -75,10 +75,10 @@ audit: build  ## list every number on the built site that no check accounts for
 lighthouse: build $(NODE_STAMP)  ## Lighthouse (mobile) over key pages, served with gzip
 	$(BIN)/python scripts/lighthouse.py site --runs 2
 
+# Lighthouse runs alone, after the rest, with nothing else loading the
+# machine: its layout shift moved with the other worker's browser tests.
 test: $(STAMP) $(NODE_STAMP)  ## run the whole suite: ref, docs checks, build, browser
 	$(PYTEST) -m "not lighthouse"
-	# Lighthouse alone, with nothing else loading the machine: its layout
-	# shift moved with the other worker's browser tests.
 	$(BIN)/python -m pytest -m lighthouse
 
 test-fast: $(STAMP)  ## the quick loop: no browser, no site build, no kernel
