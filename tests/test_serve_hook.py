@@ -1,4 +1,4 @@
-"""hooks/serve.py: make serve rebuilds with fresh code, fully when needed."""
+"""hooks/serve.py and hooks/templates.py: fast, correct rebuilds."""
 
 import os
 import subprocess
@@ -91,3 +91,28 @@ def test_after_a_served_build_the_next_one_imports_afresh():
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["[]", "0"]
+
+
+def test_theme_templates_are_compiled_once_per_source(tmp_path, monkeypatch):
+    import jinja2
+
+    hook = load_file("hooks/templates.py")
+    monkeypatch.setattr(hook, "CACHE", tmp_path)
+    (tmp_path / "t").mkdir()
+    template = tmp_path / "t" / "page.html"
+    template.write_text("<p>{{ 2 * n }}</p>")
+
+    def env():
+        e = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path / "t"))
+        return hook.on_env(e, config=None, files=None)
+
+    assert env().get_template("page.html").render(n=2) == "<p>4</p>"
+    second = env()
+
+    def compile_again(*args, **kwargs):
+        raise AssertionError("compiled although the cache has it")
+
+    monkeypatch.setattr(second, "compile", compile_again)
+    assert second.get_template("page.html").render(n=3) == "<p>6</p>"
+    template.write_text("<p>{{ 3 * n }}</p>")  # an edited override
+    assert env().get_template("page.html").render(n=3) == "<p>9</p>"
