@@ -14,8 +14,16 @@ for the numbers a reader sees with that record, so it knows what the
 checker checked without parsing the Markdown again. (Text a page pulls in
 with a ``--8<--`` line, such as CONTRIBUTING.md, is recorded too.) The
 file is not linked from any page and holds only numbers the pages show.
+
+The checker and MkDocs must also agree on what is code. After a page is
+rendered, its code blocks are compared with the fences the checker read,
+in order and by their text; where they part, the build fails at that
+line. Indented code, a fence in a block quote or a raw ``<pre>`` is shown
+to the reader as code but was never run; a fence the checker ran that
+MkDocs does not show as code proves something the reader cannot see.
 """
 
+import html as htmllib
 import json
 import os
 import re
@@ -33,7 +41,131 @@ def on_page_markdown(markdown, page, **_):
         line = exc.line + _front_matter_lines(page)
         raise PluginError(f"{path}:{line}: {exc.message}") from None
     _record(page, path, parsed, markdown)
+    _fences_read[page.file.src_uri] = (
+        path,
+        _front_matter_lines(page),
+        expected_blocks(parsed, markdown),
+        markdown,
+    )
     return parsed.without_markers()
+
+
+# --- the checker and the renderer must agree on every code block -----------
+
+#: src_uri -> (path, lines cut from the top, [(line, body or None)],
+#: the Markdown)
+_fences_read = {}
+PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def expected_blocks(parsed, markdown):
+    """[(line, body)] of the code blocks the checker read, in page order;
+    body is None for a listing (its `--8<--` lines become a file's text).
+    Markdown pages a `--8<--` line pulls in count where that line is."""
+    blocks = [
+        (f.start, None if f.is_listing else f.body) for f in parsed.fences
+    ]
+    for m in SNIPPET.finditer(markdown):
+        name = next(
+            (f for f in (m.group(1), f"includes/{m.group(1)}")
+             if os.path.isfile(f)),
+            "",
+        )  # fmt: skip
+        if not name.endswith(".md"):
+            continue
+        with open(name, encoding="utf-8") as fh:
+            included = fh.read()
+        try:
+            inner = parse(name, included)
+        except PageError:
+            continue
+        line = markdown.count("\n", 0, m.start()) + 1
+        blocks += [
+            (line, None if f.is_listing else f.body) for f in inner.fences
+        ]
+    return sorted(blocks, key=lambda b: b[0])
+
+
+def rendered_blocks(html):
+    """The text of every <pre> block of a page's HTML."""
+    return [
+        htmllib.unescape(TAG.sub("", m.group(1))) for m in PRE.finditer(html)
+    ]
+
+
+#: pymdownx.snippets shows ``;--8<--`` as ``--8<--`` (its escape).
+ESCAPED_SNIPPET = re.compile(r"^(\s*);(-{1,3}8<-{1,3})", re.M)
+
+
+def _same(source, shown):
+    def norm(text):
+        return [ln.rstrip() for ln in text.strip("\n").splitlines()]
+
+    return norm(ESCAPED_SNIPPET.sub(r"\1\2", source)) == norm(shown)
+
+
+NOT_A_FENCE = (
+    " (indented code, a fence in a block quote, raw <pre>?): write it as a"
+    " ``` fence, so that it runs"
+)
+
+
+def _line_of(block, source, after):
+    """The line of `source` after line `after` where `block` (a code block
+    the checker did not read) starts, or `after` if it is not found."""
+    first = next((ln.strip() for ln in block.splitlines() if ln.strip()), "")
+    lines = source.splitlines()
+    for n in range(after, len(lines)):
+        if first and lines[n].lstrip(" \t>").strip().endswith(first):
+            return n + 1
+    return after
+
+
+def disagreement(expected, rendered, source=""):
+    """(line, message) where the checker's code blocks and the rendered
+    ones part, or None: every block the reader sees must be a fence the
+    checker read, with the same text. `source`, the page's Markdown, lets
+    a block the checker did not read be reported at its own line."""
+    for i in range(max(len(expected), len(rendered))):
+        if i >= len(rendered):
+            line, body = expected[i]
+            return (
+                line,
+                "the checker reads a fence here that MkDocs does not show as "
+                f"a code block ({_head(body or '')!r})",
+            )
+        shown = rendered[i]
+        if i >= len(expected):
+            after = expected[-1][0] if expected else 1
+            return (
+                _line_of(shown, source, after),
+                f"MkDocs shows a code block here "
+                f"({_head(shown)!r}) that is not a fence the checker reads"
+                f"{NOT_A_FENCE}",
+            )
+        line, body = expected[i]
+        if body is None or _same(body, shown):
+            continue
+        if i + 1 < len(rendered) and _same(body, rendered[i + 1]):
+            before = expected[i - 1][0] if i else 1
+            return (
+                _line_of(shown, source, before),
+                f"MkDocs shows a code block here "
+                f"({_head(shown)!r}) that is not a fence the checker reads"
+                f"{NOT_A_FENCE}",
+            )
+        return (
+            line,
+            f"MkDocs shows this fence as {_head(shown)!r}, not as the "
+            f"checker reads it ({_head(body)!r}): make it a plain ``` fence",
+        )
+    return None
+
+
+def _head(text):
+    first = text.strip("\n").split("\n", 1)[0]
+    return first[:50]
 
 
 #: dest_uri -> {"source": ..., "checked": [...], "given": [...]}
@@ -66,6 +198,7 @@ def _record(page, path, parsed, markdown):
 
 def on_pre_build(**_):
     _numbers.clear()
+    _fences_read.clear()
 
 
 def on_post_build(config, **_):
@@ -103,5 +236,16 @@ FRONT_MATTER = re.compile(
 HTML_MARKER = re.compile(r"<!--\s*(?:=|%|given\b).*?-->", re.S)
 
 
-def on_page_content(html, **_):
+def on_page_content(html, page=None, **_):
+    read = None
+    if page is not None and page.file.src_uri.endswith(".md"):
+        read = _fences_read.get(page.file.src_uri)
+    # The API reference's blocks come from docstrings, which
+    # pytest-markdown-docs runs; the checker reads no fence there.
+    if read is not None and 'class="doc doc-' not in html:
+        path, cut, expected, source = read
+        problem = disagreement(expected, rendered_blocks(html), source)
+        if problem is not None:
+            line, message = problem
+            raise PluginError(f"{path}:{line + cut}: {message}")
     return HTML_MARKER.sub("", html)
