@@ -11,11 +11,6 @@
 - Every image gets its width and height (from the SVG), so the page does
   not move when it loads, and ``loading="lazy"``, so the hidden twin of a
   light/dark pair is never fetched.
-- A glossary term gets its tooltip where it first appears on a page, not
-  at every mention (the glossary had 548 tooltips for 73 terms, L8 91 for
-  14): a dotted underline under every "gradient" of a page helps no
-  reader, and Material mounts a component for each tooltip when the page
-  loads (Lighthouse's blocking time fell by about a tenth on both).
 - Every page gets its own meta description: its front matter's
   ``description`` if it has one, else its first paragraph of prose (after
   hooks/markers.py has removed the checker's markers, so its numbers are
@@ -276,24 +271,6 @@ def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
 # ---------------------------------------------------------------------------
 
 SOURCE_DETAILS = '<details class="mkdocstrings-source"'
-#: Python-Markdown's abbr extension writes a glossary term so: the title
-#: holds no tags and no quote (tests/test_glossary.py keeps it so).
-ABBR = re.compile(r'<abbr title="[^"]*">([^<]*)</abbr>')
-
-
-def first_tooltips(content: str) -> str:
-    """Keep each term's tooltip at its first mention; later mentions
-    become plain text."""
-    seen = set()
-
-    def once(m):
-        term = m.group(1)
-        if term in seen:
-            return term
-        seen.add(term)
-        return m.group(0)
-
-    return ABBR.sub(once, content)
 
 
 @event_priority(-10)  # before hooks/katex.py (-50), after the markers
@@ -309,7 +286,6 @@ def on_page_content(content, page, files=None, **_):
         )
     if 'class="doc doc-' in content:
         content = _link(page, MKDOCSTRINGS_CSS) + content
-    content = first_tooltips(content)
     return size_images(content, page, files)
 
 

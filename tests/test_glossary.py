@@ -476,16 +476,3 @@ def test_stuck_xor_is_not_called_a_local_minimum():
     for path in (GLOSSARY, ABBREVIATIONS):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"local minim", text, re.I), path.name
-
-
-def test_a_term_has_its_tooltip_at_its_first_mention_only():
-    from conftest import load_file
-
-    lean = load_file("hooks/lean.py")
-    term, definition = next(iter(entries().values()))
-    html = render(f"A {term}, then a {term} again, and a {term}.")
-    assert html.count("<abbr") == 3  # what Python-Markdown writes
-    kept = lean.first_tooltips(html)
-    assert kept.count("<abbr") == 1
-    assert kept.index("<abbr") < kept.index(f"then a {term} again")
-    assert kept.count(term) == 3
