@@ -15,6 +15,7 @@ from importlib.resources import files
 import numpy as np
 
 from ref.layernorm import layer_norm, layer_norm_backward
+from ref.losses import log_softmax
 from ref.optim import adam
 from ref.sampling import sample
 from ref.transformer import BLOCK_KEYS, block, block_backward, init_block
@@ -267,8 +268,7 @@ def evaluate(params, names, cfg):
         ids = np.stack([encode([name]) for name in group])  # ".name."
         x, y = ids[:, :-1], ids[:, 1:]
         z = _forward(params, x, cfg)[0]
-        z = z - z.max(axis=-1, keepdims=True)
-        log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+        log_p = log_softmax(z.reshape(-1, cfg.vocab_size)).reshape(z.shape)
         total -= np.take_along_axis(log_p, y[..., None], axis=-1).sum()
         count += y.size
     return total / count
