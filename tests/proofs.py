@@ -34,12 +34,27 @@ SKIP_REASON = (
 
 @dataclass
 class Proof:
+    name: str
     marker: Path
 
     def passed(self):
-        """Record that the proof passed at these inputs."""
+        """Record that the proof passed at these inputs, forgetting the
+        inputs it passed at before."""
         self.marker.parent.mkdir(parents=True, exist_ok=True)
+        for old in self.marker.parent.glob(f"{self.name}-*"):
+            if old != self.marker and _is_marker_of(old.name, self.name):
+                old.unlink(missing_ok=True)
         self.marker.write_text("passed\n", encoding="utf-8")
+
+
+def _is_marker_of(filename, name):
+    """True if `filename` is `name` followed by a marker's digest."""
+    digest = filename[len(name) + 1 :]
+    return (
+        filename.startswith(name + "-")
+        and len(digest) == 16
+        and all(c in "0123456789abcdef" for c in digest)
+    )
 
 
 def proof(name: str, *paths: str) -> Proof:
@@ -56,4 +71,4 @@ def proof(name: str, *paths: str) -> Proof:
         # One reason for all, so that pytest's summary folds them into one
         # line: "SKIPPED [n] ... already proven".
         pytest.skip(SKIP_REASON)
-    return Proof(marker)
+    return Proof(name, marker)

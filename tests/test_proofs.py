@@ -39,3 +39,12 @@ def test_the_key_covers_ref_and_the_named_files():
 
     assert key("tests/proofs.py") != key("tests/test_proofs.py")
     assert key("tests/proofs.py") != key("tests/proofs.py", common=())
+
+
+def test_only_the_newest_marker_of_a_proof_is_kept(store, tmp_path):
+    proofs.proof("p", "tests/proofs.py").passed()
+    proofs.proof("p-2", "tests/proofs.py").passed()  # another proof
+    store["key"] = "b"
+    proofs.proof("p", "tests/proofs.py").passed()
+    names = sorted(f.name.rsplit("-", 1)[0] for f in tmp_path.iterdir())
+    assert names == ["p", "p-2"]
