@@ -40,11 +40,12 @@ def on_page_markdown(markdown, page, **_):
     except PageError as exc:
         line = exc.line + _front_matter_lines(page)
         raise PluginError(f"{path}:{line}: {exc.message}") from None
-    _record(page, path, parsed, markdown)
+    included = list(_included_pages(markdown))
+    _record(page, path, parsed, included)
     _fences_read[page.file.src_uri] = (
         path,
         _front_matter_lines(page),
-        expected_blocks(parsed, markdown),
+        expected_blocks(parsed, included),
         markdown,
     )
     return parsed.without_markers()
@@ -59,28 +60,15 @@ PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.S)
 TAG = re.compile(r"<[^>]+>")
 
 
-def expected_blocks(parsed, markdown):
+def expected_blocks(parsed, included=()):
     """[(line, body)] of the code blocks the checker read, in page order;
     body is None for a listing (its `--8<--` lines become a file's text).
-    Markdown pages a `--8<--` line pulls in count where that line is."""
+    The `included` pages (`_included_pages`) count where their `--8<--`
+    line is."""
     blocks = [
         (f.start, None if f.is_listing else f.body) for f in parsed.fences
     ]
-    for m in SNIPPET.finditer(markdown):
-        name = next(
-            (f for f in (m.group(1), f"includes/{m.group(1)}")
-             if os.path.isfile(f)),
-            "",
-        )  # fmt: skip
-        if not name.endswith(".md"):
-            continue
-        with open(name, encoding="utf-8") as fh:
-            included = fh.read()
-        try:
-            inner = parse(name, included)
-        except PageError:
-            continue
-        line = markdown.count("\n", 0, m.start()) + 1
+    for line, _, inner in included:
         blocks += [
             (line, None if f.is_listing else f.body) for f in inner.fences
         ]
@@ -122,6 +110,16 @@ def _line_of(block, source, after):
     return after
 
 
+def _unread(shown, source, after):
+    """(line, message) for a code block MkDocs shows after line `after`
+    that is not a fence the checker read."""
+    return (
+        _line_of(shown, source, after),
+        f"MkDocs shows a code block here ({_head(shown)!r}) that is not a "
+        f"fence the checker reads{NOT_A_FENCE}",
+    )
+
+
 def disagreement(expected, rendered, source=""):
     """(line, message) where the checker's code blocks and the rendered
     ones part, or None: every block the reader sees must be a fence the
@@ -137,24 +135,12 @@ def disagreement(expected, rendered, source=""):
             )
         shown = rendered[i]
         if i >= len(expected):
-            after = expected[-1][0] if expected else 1
-            return (
-                _line_of(shown, source, after),
-                f"MkDocs shows a code block here "
-                f"({_head(shown)!r}) that is not a fence the checker reads"
-                f"{NOT_A_FENCE}",
-            )
+            return _unread(shown, source, expected[-1][0] if expected else 1)
         line, body = expected[i]
         if body is None or _same(body, shown):
             continue
         if i + 1 < len(rendered) and _same(body, rendered[i + 1]):
-            before = expected[i - 1][0] if i else 1
-            return (
-                _line_of(shown, source, before),
-                f"MkDocs shows a code block here "
-                f"({_head(shown)!r}) that is not a fence the checker reads"
-                f"{NOT_A_FENCE}",
-            )
+            return _unread(shown, source, expected[i - 1][0] if i else 1)
         return (
             line,
             f"MkDocs shows this fence as {_head(shown)!r}, not as the "
@@ -173,20 +159,31 @@ _numbers = {}
 SNIPPET = re.compile(r'^[ \t]*--8<--[ \t]+"([^"]+)"[ \t]*$', re.M)
 
 
-def _record(page, path, parsed, markdown):
+def _included_pages(markdown):
+    """(line, file, parsed page) of each Markdown file that a `--8<--`
+    line of `markdown` pulls in (CONTRIBUTING.md into contributing.md)."""
+    for m in SNIPPET.finditer(markdown):
+        name = next(
+            (f for f in (m.group(1), f"includes/{m.group(1)}")
+             if os.path.isfile(f)),
+            "",
+        )  # fmt: skip
+        if not name.endswith(".md"):
+            continue
+        with open(name, encoding="utf-8") as fh:
+            try:
+                page = parse(name, fh.read())
+            except PageError:
+                continue
+        yield markdown.count("\n", 0, m.start()) + 1, name, page
+
+
+def _record(page, path, parsed, included):
     entry = {"source": path, "checked": [], "given": []}
     pages = [parsed]
-    for name in SNIPPET.findall(markdown):
-        name = next(
-            (f for f in (name, f"includes/{name}") if os.path.isfile(f)), ""
-        )
-        if name.endswith(".md"):
-            with open(name, encoding="utf-8") as fh:
-                try:
-                    pages.append(parse(name, fh.read()))
-                except PageError:
-                    continue
-            entry["source"] = name
+    for _, name, inner in included:
+        pages.append(inner)
+        entry["source"] = name
     for p in pages:
         for mk in p.markers:
             if mk.kind not in ("expr", "given"):

@@ -37,7 +37,9 @@ def render():
 
 def _disagreement(text, render):
     page = parse("page.md", text)
-    expected = markers.expected_blocks(page, text)
+    expected = markers.expected_blocks(
+        page, list(markers._included_pages(text))
+    )
     shown = markers.rendered_blocks(render(page.without_markers()))
     return markers.disagreement(expected, shown, text)
 
