@@ -75,8 +75,8 @@ audit: build  ## list every number on the built site that no check accounts for
 lighthouse: build $(NODE_STAMP)  ## Lighthouse (mobile) over key pages, served with gzip
 	$(BIN)/python scripts/lighthouse.py site --runs 2
 
-# Lighthouse runs alone, after the rest, with nothing else loading the
-# machine: its layout shift moved with the other worker's browser tests.
+# Lighthouse runs alone, after the rest, so that the other worker's
+# browser tests do not distort its timings.
 test: $(STAMP) $(NODE_STAMP)  ## run the whole suite: ref, docs checks, build, browser
 	$(PYTEST) -m "not lighthouse"
 	$(BIN)/python -m pytest -m lighthouse

@@ -15,11 +15,14 @@ accessibility, best practices and SEO at 100, layout shift at most 0.02,
 and the bytes a first visit transfers (a lesson at most 150 KiB, any page
 300 KiB).
 
-Layout shift depends on timing after all: run beside the other browser
-tests on a second pytest-xdist worker, the cheatsheet once measured 0.035
-(a font or a script arriving after the first paint), where alone it
-measures 0. So these tests carry the marker ``lighthouse`` and make test
-runs them on their own, after the rest of the suite.
+Layout shift depends on timing after all: the cheatsheet sometimes
+measures 0.035 (the same value each time, so one element moving once,
+likely a font arriving after the first paint), both beside the other
+browser tests and alone; most runs measure 0. That is an open bug of
+issue 15, not a reason to loosen the limit. These tests carry the marker
+``lighthouse`` and make test runs them on their own, after the rest of
+the suite, so that the other pytest-xdist worker does not distort their
+timings.
 """
 
 from __future__ import annotations
