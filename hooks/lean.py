@@ -15,6 +15,15 @@
   ``description`` if it has one, else its first paragraph of prose (after
   hooks/markers.py has removed the checker's markers, so its numbers are
   the checked ones).
+- The first frame shows whole blocks: an empty element, ``#first-screen``,
+  follows the first top-level blocks of the article that hold more text
+  than any screen shows, and overrides/main.html holds rendering until it
+  is parsed (``<link rel="expect" blocking="render">``). Chromium paints
+  whenever its parser yields; a formula or table row parsed a moment later
+  makes a painted line taller and moves everything under it, which
+  Lighthouse counts as layout shift. Waiting for the whole article instead
+  delayed the glossary's first paint by 3 s, and Lighthouse could not
+  measure the reference page at all.
 """
 
 from __future__ import annotations
@@ -30,6 +39,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 MKDOCSTRINGS_CSS = "assets/_mkdocstrings.css"
+FIRST_SCREEN = '<span id="first-screen" hidden></span>'
+# Characters of text that fill more than a screen: a 1280 x 800 window
+# shows about 2,000 of running text, a phone about 1,200.
+FIRST_SCREEN_CHARS = 3000
 JUPYTER_CSS = "stylesheets/jupyter.css"
 DESCRIPTION_CHARS = 155
 
@@ -267,6 +280,53 @@ def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
 
 
 # ---------------------------------------------------------------------------
+# A tag, or a script or style with its contents (which may hold "<"), or
+# a comment; the text between them is the rest.
+TAG = re.compile(
+    r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<(/?)([a-zA-Z][\w-]*)[^>]*>",
+    re.S | re.I,
+)
+VOID = frozenset(
+    "area br col embed hr img input link meta source track wbr".split()
+)
+WRAPPERS = frozenset(("div", "section"))
+
+
+def mark_first_screen(article: str) -> str:
+    """``article`` with FIRST_SCREEN after the first block that ends past
+    FIRST_SCREEN_CHARS characters of text, or at its end.
+
+    A block is an element inside nothing but <div>s (a paragraph, table,
+    list, listing, heading, a lab's cell), or an item of such a list.
+    (After an item, the marker sits inside the list, where HTML allows
+    only items; browsers keep it there, and it shows nothing.) Text in
+    MathML, scripts and styles is not shown and does not count."""
+    stack: list[str] = []
+    math = chars = last = 0
+    for m in TAG.finditer(article):
+        if not math:
+            chars += len(html.unescape(article[last : m.start()]).strip())
+        last = m.end()
+        tag = (m[3] or "").lower()
+        if not tag or tag in VOID or m[0].endswith("/>"):
+            continue
+        if not m[2]:
+            stack.append(tag)
+            math += tag == "math"
+            continue
+        if tag not in stack:
+            continue
+        while stack.pop() != tag:
+            pass
+        math -= tag == "math"
+        outer = stack
+        if tag == "li" and stack[-1:] in (["ul"], ["ol"]):
+            outer = stack[:-1]  # an item of a top-level list
+        if chars >= FIRST_SCREEN_CHARS and all(t in WRAPPERS for t in outer):
+            return article[:last] + FIRST_SCREEN + article[last:]
+    return article + FIRST_SCREEN
+
+
 # Events
 # ---------------------------------------------------------------------------
 
@@ -408,15 +468,16 @@ def on_post_build(config, **_):
 
 @event_priority(-10)  # before hooks/katex.py renders the labs' math
 def on_post_page(output, page, config, **_):
-    if not page.file.src_uri.startswith("labs/"):
-        return output
     head, sep, rest = output.partition(ARTICLE_OPEN)
     if not sep:
         return output
     article, end, tail = rest.partition("</article>")
+    if not page.file.src_uri.startswith("labs/"):
+        return head + sep + mark_first_screen(article) + end + tail
     article = STYLE.sub("", article)
     article = lab_plots(article, page, config["site_dir"])
     article = size_images(article, page, _files)
+    article = mark_first_screen(article)
     output = head + sep + _link(page, JUPYTER_CSS) + article + end + tail
     if not page.meta.get("description"):
         prose = " ".join(m[1] for m in LAB_PROSE.finditer(article))

@@ -27,6 +27,7 @@ are aborted, so nothing ever leaves the machine).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import html.parser
@@ -214,7 +215,7 @@ def require_build(build: SiteBuild) -> Path:
     return build.directory
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".woff2": "font/woff2",
@@ -227,12 +228,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(site_build) -> str:
-    """The built site, served on 127.0.0.1 on a free port."""
-    directory = require_build(site_build)
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@contextlib.contextmanager
+def serve(directory: Path, handler=QuietHandler):
+    """Serve ``directory`` on 127.0.0.1 on a free port; yields the URL."""
+    bound = functools.partial(handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), bound)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -241,6 +241,13 @@ def site_url(site_build) -> str:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(site_build) -> str:
+    """The built site, served on 127.0.0.1 on a free port."""
+    with serve(require_build(site_build)) as url:
+        yield url
 
 
 # ---------------------------------------------------------------------------

@@ -12,16 +12,20 @@ to ``artifacts/axe/``; neither is committed.
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from browser_support import (
     ARTIFACTS,
     BLOCKING_IMPACTS,
+    DESKTOP,
     MATH_JS,
     MODES,
     PHONE,
     SCREENSHOTS,
+    QuietHandler,
     SitePage,
     axe_source,
     built_pages,
@@ -29,6 +33,7 @@ from browser_support import (
     format_violations,
     page_id,
     require_build,
+    serve,
     static_problems,
 )
 
@@ -281,3 +286,107 @@ def test_math_is_there_before_any_script_runs(path, chromium, site_url):
     problems += [f"raw TeX: {m}" for m in math["raw"]]
     problems += [f"KaTeX error: {m}" for m in math["errors"]]
     assert not problems, _report("math without scripts", path, problems)
+
+
+# The page the stalling server holds, and for how long.
+STALL_PAGE = "cheatsheet/"
+STALL_S = 1.0
+PAINTED_JS = "performance.getEntriesByName('first-contentful-paint').length"
+
+
+class _StallingHandler(QuietHandler):
+    """Serves the built site, but sends STALL_PAGE's HTML in two parts:
+    up to halfway through its first screen of content, then, STALL_S
+    later, the rest, as a slow network or a parser that yields would."""
+
+    def do_GET(self):
+        if self.path != "/" + STALL_PAGE:
+            return super().do_GET()
+        body = (Path(self.directory) / STALL_PAGE / "index.html").read_bytes()
+        start = body.index(b'<article class="md-content__inner')
+        cut = (start + body.index(b'id="first-screen"')) // 2
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[:cut])
+        self.wfile.flush()
+        time.sleep(STALL_S)
+        self.wfile.write(body[cut:])
+
+
+@pytest.mark.browser
+def test_first_frame_waits_for_the_content(site_build, chromium):
+    """Nothing is painted while half of a page's first screen has arrived.
+
+    Chromium paints whatever it has parsed when the network stalls or its
+    parser yields; a formula or table row parsed a moment later can make a
+    painted line taller and move everything under it, the layout shift
+    Lighthouse saw now and then on the cheatsheet. The page's rel="expect"
+    link holds the first frame until #first-screen is parsed.
+    """
+    ctx = chromium.new_context(viewport=PHONE, reduced_motion="reduce")
+    try:
+        with serve(require_build(site_build), _StallingHandler) as url:
+            page = ctx.new_page()
+            page.goto(url + STALL_PAGE, wait_until="load")
+            page.wait_for_function(PAINTED_JS)
+            times = page.evaluate(
+                """() => ({
+                  paint: performance.getEntriesByName('first-paint')[0]
+                    .startTime,
+                  body: performance.getEntriesByType('navigation')[0]
+                    .responseEnd,
+                })"""
+            )
+    finally:
+        ctx.close()
+    assert times["body"] >= STALL_S * 1000, f"no stall happened: {times}"
+    assert times["paint"] >= times["body"], (
+        f"/{STALL_PAGE} was painted at {times['paint']:.0f} ms, before the "
+        f"rest of its HTML arrived at {times['body']:.0f} ms: the first frame "
+        "no longer waits for the first screen (overrides/main.html, "
+        'rel="expect" blocking="render")'
+    )
+
+
+FIRST_SCREEN_JS = """() => {
+  const mark = document.getElementById('first-screen');
+  if (!mark) return null;
+  mark.hidden = false;
+  mark.style.display = 'block';
+  const top = mark.getBoundingClientRect().top + scrollY;
+  mark.hidden = true;
+  const end = document.querySelector('article').getBoundingClientRect();
+  return {top, height: innerHeight, atEnd: top >= end.bottom + scrollY - 1};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "viewport", [PHONE, DESKTOP], ids=lambda v: f"{v['width']}px"
+)
+def test_first_screen_holds_a_screen(viewport, chromium, site_url):
+    """The first frame waits for #first-screen (see the test above); what
+    comes before it must fill the window, or the text under it can still
+    be painted half parsed and move."""
+    ctx = chromium.new_context(base_url=site_url, viewport=viewport)
+    short = []
+    try:
+        page = ctx.new_page()
+        for path in PAGES:
+            if path == "404.html":  # the theme's; held until it is parsed
+                continue
+            page.goto(site_url + path, wait_until="domcontentloaded")
+            at = page.evaluate(FIRST_SCREEN_JS)
+            if at is None:
+                short.append(f"/{path}: no #first-screen")
+            elif not at["atEnd"] and at["top"] < at["height"]:
+                short.append(f"/{path}: at {at['top']:.0f} px")
+    finally:
+        ctx.close()
+    assert not short, (
+        f"#first-screen is above the bottom of a {viewport['width']} x "
+        f"{viewport['height']} window; raise FIRST_SCREEN_CHARS in "
+        "hooks/lean.py:\n  " + "\n  ".join(short)
+    )

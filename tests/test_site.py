@@ -121,7 +121,8 @@ def test_math_is_rendered_when_the_site_is_built(site_build):
 
 @pytest.mark.slow
 def test_lean_pages(site_build):
-    """Per-page CSS, sized lazy images, one description per page."""
+    """Per-page CSS, sized lazy images, one description per page, and a
+    first frame that waits for the first screen of content."""
     site = require_build(site_build)
     problems = []
     descriptions = {}
@@ -139,6 +140,10 @@ def test_lean_pages(site_build):
             for attr in ("width=", "height=", 'loading="lazy"'):
                 if attr not in img:
                     problems.append(f"{rel}: <img> without {attr}: {img[:80]}")
+        if text.count('id="first-screen"') != 1:
+            problems.append(f"{rel}: not one #first-screen marker")
+        if '<link rel="expect" href="#first-screen"' not in text:
+            problems.append(f"{rel}: the first frame does not wait")
         meta = re.search(r'<meta name="description" content="([^"]*)"', text)
         if meta is None:
             problems.append(f"{rel}: no meta description")
@@ -147,6 +152,41 @@ def test_lean_pages(site_build):
     shared = {d: p for d, p in descriptions.items() if len(p) > 1}
     assert not shared, f"pages share a description: {shared}"
     assert not problems, "\n".join(problems)
+
+
+def test_first_screen_marker_follows_whole_blocks():
+    """The marker that holds the first frame goes after the first whole
+    block past the limit: never inside a paragraph, table or formula;
+    unseen text (MathML, scripts) does not count."""
+    lean = load_file("hooks/lean.py")
+    limit, mark = lean.FIRST_SCREEN_CHARS, lean.FIRST_SCREEN
+    para = "<p>" + "x" * (limit // 3) + "</p>\n"
+    assert lean.mark_first_screen(para) == para + mark  # too short: at end
+    long = para * 2 + "<p>" + "y" * (limit // 2) + " <b>z</b> w</p>" + para
+    out = lean.mark_first_screen(long)
+    assert out.index(mark) == long.index("</p>", long.index("y")) + 4
+    cell = "t" * limit
+    table = f"<table><tr><td>{cell}</td></tr><tr><td>u</td></tr></table>"
+    out = lean.mark_first_screen(f"<div>{table}</div><p>after</p>")
+    assert out.index(mark) == out.index("</table>") + len("</table>")
+    items = "".join(f"<li>{'i' * (limit // 4)}</li>" for _ in range(8))
+    out = lean.mark_first_screen(f"<ul>{items}</ul>")
+    assert out.count("</li>", 0, out.index(mark)) == 4
+    nested = f"<ul><li><ul>{items}</ul></li></ul><p>after</p>"
+    out = lean.mark_first_screen(nested)  # an inner list's items: no
+    assert out.index(mark) == out.index("</ul></li>") + len("</ul></li>")
+    hidden = "s<b>" * limit
+    unseen = f"<script>{hidden}</script><p><math>{hidden}</math></p>"
+    assert lean.mark_first_screen(unseen).endswith(mark)
+    svg = f"<div><svg><path d='M0'/><text>{'v' * limit}</text></svg></div>"
+    out = lean.mark_first_screen(svg + "<p>after</p>")
+    assert out.index(mark) == out.index("</svg>") + len("</svg>")
+    lab = f"<div class=cell><div class=in><pre>{'c' * limit}</pre></div>"
+    out = lean.mark_first_screen(lab + "<div class=out>o</div></div>")
+    assert out.index(mark) == out.index("</pre>") + len("</pre>")
+    # A long page is read only as far as the marker.
+    big = para * 4 + "<p>" + "<b>q</b>" * 200_000 + "</p>"
+    assert lean.mark_first_screen(big).index(mark) == len(para) * 3 - 1
 
 
 @pytest.mark.slow
