@@ -33,13 +33,14 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
-import math
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from doccheck.formula import _erf, _max, _Ref
 
 POINTS = 6
 RTOL = ATOL = 1e-9
@@ -329,14 +330,6 @@ class Reader:
 # --- evaluation --------------------------------------------------------------
 
 
-def _erf(z):
-    return np.vectorize(math.erf, otypes=[float])(z)
-
-
-def _max(*args):
-    return np.max(args[0]) if len(args) == 1 else np.maximum(*args)
-
-
 def _table():
     from ref import activations as act
 
@@ -504,14 +497,6 @@ def _with_params(func, draws):
         return func(*args, **rest)
 
     return call
-
-
-class _Ref:
-    def __getattr__(self, name):
-        try:
-            return importlib.import_module(f"ref.{name}")
-        except ImportError:
-            raise AttributeError(f"ref has no module {name!r}") from None
 
 
 def _brief(v):
