@@ -445,12 +445,43 @@ def lab_plots(article: str, page, site_dir: str) -> str:
     return LAB_PLOT.sub(replace, article)
 
 
+# Material's palette stylesheet turns transitions off while the colour
+# scheme switches, for every element. Its JavaScript sets the attribute on
+# <body> when a page loads, too, and removes it a frame later: each change
+# restyles every element of the page (12,000 on the glossary).
+SWITCHING_RULE = re.compile(
+    r"\[data-md-color-switching\] \*,"
+    r"\[data-md-color-switching\] :after,"
+    r"\[data-md-color-switching\] :before"
+    r"\{transition-duration:0s!important\}"
+)
+
+
+def drop_switching_rule(css: str) -> str:
+    """Material's palette CSS without the rule; the price is that links
+    and the header fade for a fraction of a second when a reader switches
+    between light and dark."""
+    return SWITCHING_RULE.sub("", css)
+
+
 @event_priority(-100)  # after mkdocs-jupyter has copied the notebooks
 def on_post_build(config, **_):
-    """The labs' downloadable notebooks without the site's plot twins."""
+    """The labs' downloadable notebooks without the site's plot twins;
+    Material's palette CSS without the switching rule."""
+    import glob
+
     import nbformat
 
     root = config["site_dir"]
+    for path in glob.glob(
+        os.path.join(root, "assets", "stylesheets", "palette.*.min.css")
+    ):
+        with open(path, encoding="utf-8") as f:
+            css = f.read()
+        lean = drop_switching_rule(css)
+        if lean != css:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(lean)
     for dirpath, _dirs, names in os.walk(os.path.join(root, "labs")):
         for name in names:
             if not name.endswith(".ipynb"):

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from browser_support import REPO, require_build
@@ -152,6 +153,32 @@ def test_lean_pages(site_build):
     shared = {d: p for d, p in descriptions.items() if len(p) > 1}
     assert not shared, f"pages share a description: {shared}"
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_palette_css_does_not_restyle_every_element(site_build):
+    """Material's rule for [data-md-color-switching] is gone from the
+    built site, and the hook still finds it in Material's own file (an
+    upgrade that renames it fails here, not silently)."""
+    import material
+
+    lean = load_file("hooks/lean.py")
+    theme = Path(material.__file__).parent / "templates/assets/stylesheets"
+    originals = list(theme.glob("palette.*.min.css"))
+    assert len(originals) == 1, originals
+    original = originals[0].read_text(encoding="utf-8")
+    assert len(lean.SWITCHING_RULE.findall(original)) == 1, (
+        "Material's palette CSS no longer has the switching rule that "
+        "hooks/lean.py removes: update SWITCHING_RULE"
+    )
+    site = require_build(site_build)
+    built = (site / "assets/stylesheets" / originals[0].name).read_text(
+        encoding="utf-8"
+    )
+    assert "data-md-color-switching" not in built
+    assert len(built) == len(original) - len(
+        lean.SWITCHING_RULE.search(original)[0]
+    )
 
 
 def test_first_screen_marker_follows_whole_blocks():
