@@ -30,10 +30,14 @@ class _Collector(html.parser.HTMLParser):
         if tag == "a" and attrs.get("name"):
             self.ids.add(attrs["name"])
         for key in ("href", "src"):
+            # Not links a reader follows: the canonical URL (the published
+            # site's), and rel="expect", which names the element that holds
+            # the first frame (a script may add it; tests/test_site.py
+            # checks every page has one).
             if attrs.get(key) and not (
                 tag == "link"
                 and key == "href"
-                and attrs.get("rel") == "canonical"
+                and attrs.get("rel") in ("canonical", "expect")
             ):
                 self.links.append(attrs[key])
 

@@ -36,6 +36,7 @@ from browser_support import (
     serve,
     static_problems,
 )
+from conftest import load_file
 
 PAGES = discover_pages()
 PAGE_PARAMS = [pytest.param(p, id=page_id(p)) for p in PAGES]
@@ -304,7 +305,7 @@ class _StallingHandler(QuietHandler):
             return super().do_GET()
         body = (Path(self.directory) / STALL_PAGE / "index.html").read_bytes()
         start = body.index(b'<article class="md-content__inner')
-        cut = (start + body.index(b'id="first-screen"')) // 2
+        cut = (start + body.index(b"first-screen", start)) // 2
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -377,7 +378,7 @@ def test_first_screen_holds_a_screen(viewport, chromium, site_url):
         for path in PAGES:
             if path == "404.html":  # the theme's; held until it is parsed
                 continue
-            page.goto(site_url + path, wait_until="domcontentloaded")
+            page.goto(site_url + path, wait_until="load")
             at = page.evaluate(FIRST_SCREEN_JS)
             if at is None:
                 short.append(f"/{path}: no #first-screen")
@@ -390,3 +391,42 @@ def test_first_screen_holds_a_screen(viewport, chromium, site_url):
         f"{viewport['height']} window; raise FIRST_SCREEN_CHARS in "
         "hooks/lean.py:\n  " + "\n  ".join(short)
     )
+
+
+FONTS_JS = """async () => {
+  await document.fonts.ready;
+  return {
+    preloaded: [...document.querySelectorAll('link[rel=preload][as=font]')]
+      .map(l => l.href.split('/').pop()).sort(),
+    laidOut: [...document.fonts].filter(f => f.status === 'loaded')
+      .map(f => [f.family.replace(/"/g, ''), f.weight, f.style]),
+  };
+}"""
+
+
+@pytest.mark.browser
+def test_math_fonts_are_preloaded_and_used(chromium, site_url):
+    """Every KaTeX font a page lays out is preloaded (hooks/katex.py reads
+    which from the page's math), and every preloaded font is laid out:
+    the first frame waits for them, so a missing preload costs a layout
+    shift and a needless one costs bytes. (What a page fetches is no
+    guide: Chromium also prefetches fonts that earlier pages of the site
+    used.)"""
+    faces, _ = load_file("hooks/katex.py")._katex_css()
+    file_of = {face: path.rsplit("/", 1)[1] for face, path in faces.items()}
+    ctx = chromium.new_context(base_url=site_url, viewport=PHONE)
+    problems = []
+    try:
+        page = ctx.new_page()
+        for path in PAGES:
+            page.goto(site_url + path, wait_until="load")
+            fonts = page.evaluate(FONTS_JS)
+            laid_out = sorted(file_of[tuple(f)] for f in fonts["laidOut"])
+            if laid_out != fonts["preloaded"]:
+                problems.append(
+                    f"/{path}: laid out {laid_out}, preloaded "
+                    f"{fonts['preloaded']}"
+                )
+    finally:
+        ctx.close()
+    assert not problems, "KaTeX fonts:\n  " + "\n  ".join(problems)

@@ -141,7 +141,9 @@ def test_lean_pages(site_build):
             for attr in ("width=", "height=", 'loading="lazy"'):
                 if attr not in img:
                     problems.append(f"{rel}: <img> without {attr}: {img[:80]}")
-        if text.count('id="first-screen"') != 1:
+        markers = text.count('id="first-screen"')
+        markers += text.count("e.id='first-screen'")  # after the fonts
+        if markers != 1:
             problems.append(f"{rel}: not one #first-screen marker")
         if '<link rel="expect" href="#first-screen"' not in text:
             problems.append(f"{rel}: the first frame does not wait")
@@ -179,6 +181,34 @@ def test_palette_css_does_not_restyle_every_element(site_build):
     assert len(built) == len(original) - len(
         lean.SWITCHING_RULE.search(original)[0]
     )
+
+
+def test_katex_fonts_of_a_page():
+    """The fonts a page's math lays out, from KaTeX's classes: the
+    regular face always, italic math for a variable, the small operators
+    for an inline sum, none for math inside a closed <details>."""
+    katex = load_file("hooks/katex.py")
+    assert lean_marker() == katex.FIRST_SCREEN
+    fonts = katex.fonts_used
+    base = "assets/katex/fonts/KaTeX_"
+    assert fonts("") == [base + "Main-Regular.woff2"]
+    assert fonts('<span class="mord mathnormal">x</span>') == [
+        base + "Main-Regular.woff2",
+        base + "Math-Italic.woff2",
+    ]
+    assert base + "Size1-Regular.woff2" in fonts(
+        '<span class="mop op-symbol small-op">&sum;</span>'
+    )
+    closed = '<details><span class="mord mathnormal">x</span></details>'
+    assert fonts(closed) == [base + "Main-Regular.woff2"]
+    opened = closed.replace("<details>", "<details open>")
+    assert base + "Math-Italic.woff2" in fonts(opened)
+    script = katex.first_screen_after_fonts(fonts(opened))
+    assert "italic 400 1em KaTeX_Math" in script
+
+
+def lean_marker():
+    return load_file("hooks/lean.py").FIRST_SCREEN
 
 
 def test_first_screen_marker_follows_whole_blocks():
