@@ -223,8 +223,8 @@ def _fail(page, tex: str, message: str):
 @functools.cache
 def _katex_css():
     """(faces, rules) from KaTeX's stylesheet: faces maps (family, weight,
-    style) to the woff2 file; rules is [(classes a selector needs, (family
-    or None, weight or None, style or None))]."""
+    style) to the woff2 file; rules is [(classes a selector needs, (family,
+    weight, style))]."""
     css = CSS_FILE.read_text(encoding="utf-8")
     faces = {}
     for body in re.findall(r"@font-face\{([^}]*)\}", css):
@@ -243,10 +243,11 @@ def _katex_css():
         )
         if not props:
             continue
+        # What a rule leaves unset comes from .katex: Main, 400, normal.
         font = (
-            props.get("font-family"),
-            _weight(props["font-weight"]) if "font-weight" in props else None,
-            props.get("font-style"),
+            props.get("font-family", "KaTeX_Main"),
+            _weight(props.get("font-weight")),
+            props.get("font-style", "normal"),
         )
         for selector in selectors.split(","):
             words = selector.strip().split()
@@ -276,19 +277,9 @@ def fonts_used(content: str) -> list[str]:
     used = {("KaTeX_Main", "400", "normal")}
     for attr in set(re.findall(r'class="([^"]*)"', shown)):
         classes = set(attr.split())
-        for needed, (family, weight, style) in rules:
-            if needed <= classes:
-                used.add(
-                    (
-                        family or "KaTeX_Main",
-                        weight or "400",
-                        style or "normal",
-                    )
-                )
-    missing = used - set(faces)
-    if missing:  # e.g. a bold face KaTeX does not ship: the browser fakes it
-        used -= missing
-    return sorted(faces[f] for f in used)
+        used.update(font for needed, font in rules if needed <= classes)
+    # A face KaTeX does not ship (a bold one, say) the browser fakes.
+    return sorted(faces[f] for f in used if f in faces)
 
 
 def _links(page, fonts) -> str:

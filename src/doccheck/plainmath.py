@@ -40,14 +40,22 @@ from pathlib import Path
 
 import numpy as np
 
-from doccheck.formula import _erf, _max, _Ref
+# The page checker's settings: points, tolerances, draws.
+from doccheck.formula import (
+    APPROX_TOL,
+    ARRAY_LEN,
+    ATOL,
+    NARROW,
+    POINTS,
+    RTOL,
+    WIDE,
+    _brief,
+    _erf,
+    _max,
+    _Ref,
+)
 
-POINTS = 6
-RTOL = ATOL = 1e-9
-APPROX_TOL = 1e-6
 MAX_TOL = 1e-2  # a looser "~" says nothing
-VECTOR = 4  # length of a vector drawn for an indexed name
-NARROW, WIDE = (0.1, 2.0), (-2.0, 2.0)  # draws, first and second half
 MIN_FINITE = 3  # points where every side must be a finite number
 
 TOML = Path(__file__).with_name("docformulas.toml")
@@ -389,13 +397,16 @@ def check(formula: Formula, mark: Mark | None, seed: int = 0) -> list[str]:
     names.update(
         {k: v for k, v in vars(module).items() if not k.startswith("__")}
     )
-    lhs = ast.parse(sides[0], mode="eval").body
+    trees = [
+        ast.parse(code, mode="eval") for code in [*sides, *bound.values()]
+    ]
+    lhs = trees[0].body
     head = None
     if isinstance(lhs, ast.Call) and isinstance(lhs.func, ast.Name):
         head = lhs.func.id
     free = set()
-    for side in [*sides, *bound.values()]:
-        for node in ast.walk(ast.parse(side, mode="eval")):
+    for tree in trees:
+        for node in ast.walk(tree):
             if isinstance(node, ast.Name) and node.id not in names:
                 free.add(node.id)
     free -= set(bound) | {"np", "ref"} | ({head} if head else set())
@@ -410,6 +421,9 @@ def check(formula: Formula, mark: Mark | None, seed: int = 0) -> list[str]:
     for k, v in names.items():
         if callable(v) and getattr(v, "__module__", "").startswith("ref"):
             names[k] = _spy(v, called)
+    codes = [compile(tree, "<formula>", "eval") for tree in trees]
+    side_codes = codes[: len(sides)]
+    bound_codes = dict(zip(bound, codes[len(sides) :], strict=True))
     rng = np.random.default_rng(seed)
     finite = 0
     for point in range(POINTS):
@@ -418,7 +432,7 @@ def check(formula: Formula, mark: Mark | None, seed: int = 0) -> list[str]:
             n: (
                 int(rng.integers(1, 17))
                 if n in ints
-                else rng.uniform(low, high, VECTOR)
+                else rng.uniform(low, high, ARRAY_LEN)
                 if n in vectors
                 else float(rng.uniform(low, high))
             )
@@ -428,9 +442,9 @@ def check(formula: Formula, mark: Mark | None, seed: int = 0) -> list[str]:
         if head is not None and callable(obj):
             ns[head] = _spy(_with_params(obj, draws), called)
         try:
-            for k, expr in bound.items():
-                ns[k] = eval(expr, {"np": np, "ref": _Ref()}, ns)  # noqa: S307
-            values = [eval(s, {"np": np}, ns) for s in sides]  # noqa: S307
+            for k, code in bound_codes.items():
+                ns[k] = eval(code, {"np": np, "ref": _Ref()}, ns)  # noqa: S307
+            values = [eval(c, {"np": np}, ns) for c in side_codes]  # noqa: S307
         except Exception as exc:  # noqa: BLE001 - reported, with the point
             return [f"{type(exc).__name__}: {exc}{_at(draws)}"]
         try:
@@ -497,11 +511,6 @@ def _with_params(func, draws):
         return func(*args, **rest)
 
     return call
-
-
-def _brief(v):
-    text = np.array2string(np.asarray(v), precision=6, threshold=6)
-    return text if len(text) <= 50 else text[:47] + "..."
 
 
 def _at(draws):
