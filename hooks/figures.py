@@ -16,7 +16,7 @@ import json
 
 from mkdocs.structure.files import File
 
-from sitecache import cached_together, folder
+from sitecache import cached, cached_together, folder
 
 #: matplotlib's formatters that write a tick's label from its position:
 #: such a label is the axis' scale, not a claim. Any other formatter
@@ -101,11 +101,41 @@ def drawn(draw, style):
 
 def figures():
     """{(name, style name): (SVG bytes, layout)} of every figure in every
-    style, from the build cache, drawing only what is not in it yet."""
+    style, from the build cache, drawing only what is not in it yet.
+
+    The cache folder's ``index.json`` lists what the figure code defines
+    (its key covers that code), so a build that finds every figure cached
+    does not import the figure code, nor matplotlib with it.
+    """
+    cache = folder("figures", "src/sitefigures", "hooks/figures.py")
+    index = cache / "index.json"
+    if index.exists():
+        stems = {
+            tuple(pair): f"{pair[0]}-{pair[1]}"
+            for pair in json.loads(index.read_text(encoding="utf-8"))
+        }
+        paths = [
+            cache / f"{stem}{suffix}"
+            for stem in stems.values()
+            for suffix in (".svg", ".layout.json")
+        ]
+        if all(path.exists() for path in paths):
+            return {
+                pair: (
+                    (cache / f"{stem}.svg").read_bytes(),
+                    json.loads((cache / f"{stem}.layout.json").read_bytes()),
+                )
+                for pair, stem in stems.items()
+            }
+    out = _draw_all(cache)
+    cached(index, lambda: json.dumps(sorted(out)).encode())
+    return out
+
+
+def _draw_all(cache):
     from sitefigures import all_figures
     from sitefigures.style import STYLES
 
-    cache = folder("figures", "src/sitefigures", "hooks/figures.py")
     out = {}
     for name, draw in sorted(all_figures().items()):
         for style in STYLES:

@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from sitenotebooks import LabError, cached_lab_notebook, page_to_notebook
+from sitenotebooks import LabError, cached_lab_notebook, cached_page_notebook
 
 SECTIONS = ("lessons/", "topics/", "chapters/")
 _notebooks = {}  # page src_uri -> notebook src_uri
@@ -41,11 +41,9 @@ def on_files(files, config, **_):
             text = Path(file.abs_src_path).read_text(encoding="utf-8")
             if not _has_code(text):
                 continue
-            nb = page_to_notebook(f"docs/{uri}", text)
+            nb = cached_page_notebook(f"docs/{uri}", text)
             target = "notebooks/" + uri[:-3] + ".ipynb"
-            files.append(
-                File.generated(config, target, content=nbformat.writes(nb))
-            )
+            files.append(File.generated(config, target, content=nb))
             _notebooks[uri] = target
         elif uri.startswith("labs/") and uri.endswith(".py"):
             files.remove(file)

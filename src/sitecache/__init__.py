@@ -9,14 +9,24 @@ key of each kind is kept.
 """
 
 import ast
+import functools
 import hashlib
+import os
 import shutil
+import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache"
 #: What every cached output depends on, besides its own inputs.
 COMMON = ("src/ref",)
+#: The libraries whose versions every key includes.
+LIBRARIES = ("matplotlib", "numpy")
+#: Kinds named here (space-separated) get an empty folder of their own,
+#: so the build makes those outputs afresh: tests/test_site.py compares
+#: such a build with one served from the cache.
+FRESH = "SITECACHE_FRESH"
 
 
 def ref_imports(*paths):
@@ -59,14 +69,22 @@ def ref_imports(*paths):
     return tuple(sorted(found))
 
 
-def key(*paths, common=COMMON):
-    """Hash of the files under `paths` (and `common`: all of src/ref unless
-    told otherwise) and of the library versions."""
-    import matplotlib
-    import numpy
+@functools.cache
+def _version(library):
+    return version(library)
 
+
+def key(*paths, common=COMMON, libraries=LIBRARIES):
+    """Hash of the files under `paths` (and `common`: all of src/ref unless
+    told otherwise) and of the installed versions of `libraries`.
+
+    The versions are read from the installed packages' metadata, not by
+    importing them: a build whose outputs are all cached never imports
+    matplotlib.
+    """
     digest = hashlib.sha256()
-    digest.update(f"{matplotlib.__version__} {numpy.__version__}".encode())
+    for library in sorted(libraries):
+        digest.update(f"{library} {_version(library)}\n".encode())
     for name in sorted(set(tuple(common) + paths)):
         path = ROOT / name
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
@@ -77,9 +95,13 @@ def key(*paths, common=COMMON):
     return digest.hexdigest()[:16]
 
 
-def folder(kind, *paths, common=COMMON):
+def folder(kind, *paths, common=COMMON, libraries=LIBRARIES):
     """The cache folder for `kind` at the current inputs, older ones gone."""
-    current = CACHE / kind / key(*paths, common=common)
+    if kind.split("/")[0] in os.environ.get(FRESH, "").split():
+        return Path(
+            tempfile.mkdtemp(prefix=f"sitecache-{kind}-".replace("/", "-"))
+        )
+    current = CACHE / kind / key(*paths, common=common, libraries=libraries)
     if current.parent.is_dir():
         for old in current.parent.iterdir():
             if old != current:

@@ -16,7 +16,7 @@ def all_figures():
     """{name: draw} collected from every module of this package."""
     found = {}
     for info in pkgutil.iter_modules(__path__):
-        if info.name == "style":
+        if info.name in ("sizes", "style"):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         for name, draw in getattr(module, "FIGURES", {}).items():

@@ -71,6 +71,42 @@ def page_to_notebook(path, text):
     return nb
 
 
+def cached_page_notebook(path, text):
+    """`page_to_notebook(path, text)` as JSON text, from the build cache.
+
+    The entry's name is a hash of the page's text and of every file its
+    listings include; the folder's key covers this module, the checker
+    (whose parser reads the page) and nbformat. An edited page gets a new
+    entry, and its old one is removed.
+    """
+    import hashlib
+
+    from sitecache import cached, folder
+
+    cache = folder(
+        "notebooks",
+        "src/sitenotebooks",
+        "src/doccheck",  # its page parser
+        common=(),
+        libraries=("nbformat",),
+    )
+    digest = hashlib.sha256(text.encode())
+    for line in text.splitlines():
+        m = SNIPPET.match(line)
+        if m:
+            target = ROOT / m.group(1).partition(":")[0]
+            digest.update(target.read_bytes() if target.is_file() else b"")
+    stem = str(path).replace("/", "__").removesuffix(".md")
+    entry = cache / f"{stem}.{digest.hexdigest()[:16]}.ipynb"
+    if not entry.exists():
+        for old in cache.glob(f"{stem}.*.ipynb"):
+            old.unlink(missing_ok=True)
+    data = cached(
+        entry, lambda: nbformat.writes(page_to_notebook(path, text)).encode()
+    )
+    return data.decode("utf-8")
+
+
 def _numbered(cells):
     """Give cells ids from their position (nbformat's are random), so the
     same page always makes the same file."""
@@ -151,10 +187,11 @@ def cached_lab_notebook(path):
     """`lab_notebook(path)`, run once per change of its inputs.
 
     The executed notebook is kept in the build cache (`sitecache`) under a
-    hash of the lab, of the parts of `ref` it imports and of this runner,
-    so a new run happens whenever any of them changes. The site build and
-    the lab tests share it: the tiny-GPT lab trains for a minute or more,
-    and a test session that also builds the site needs it only once.
+    hash of the lab, of the parts of `ref` it imports, of this runner and
+    of the figures' style, so a new run happens whenever any of them
+    changes. The site build and the lab tests share it: the tiny-GPT lab
+    trains for a minute or more, and a test session that also builds the
+    site needs it only once.
     """
     from sitecache import ROOT, cached, folder, ref_imports
 
@@ -164,6 +201,8 @@ def cached_lab_notebook(path):
         f"labs/{path.stem}",
         lab,
         "src/sitenotebooks",
+        "src/sitefigures/sizes.py",  # the plots' colours and sizes
+        "src/sitefigures/style.py",
         common=ref_imports(lab),
     )
     name = path.with_suffix(".ipynb").name
