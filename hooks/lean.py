@@ -35,6 +35,7 @@ import os
 import posixpath
 import re
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
@@ -113,7 +114,7 @@ def _narrow_twin(tag: str, page, files) -> str:
     browser picks the narrow one up to ``NARROW_MEDIA``. Material's
     ``#only-light`` / ``#only-dark`` rules still match the <img>.
     """
-    from sitefigures.style import NARROW_MEDIA
+    from sitefigures.sizes import NARROW_MEDIA
 
     src = SRC.search(tag)
     m = FIGURE_SRC.match(html.unescape(src[1])) if src else None
@@ -331,6 +332,39 @@ def mark_first_screen(article: str) -> str:
 # ---------------------------------------------------------------------------
 
 SOURCE_DETAILS = '<details class="mkdocstrings-source"'
+#: The reference page's "Source code" listings: three quarters of its
+#: HTML. They are set aside from the page's content while the search
+#: plugin reads it (which took 0.7 s on the listings alone, to index
+#: nothing: they are data-search-exclude) and put back in on_post_page.
+SOURCE_LISTING = re.compile(re.escape(SOURCE_DETAILS) + r".*?</details>", re.S)
+LISTING = "<!--source listing {}-->"
+LISTING_MARK = re.compile(r"<!--source listing (\d+)-->")
+_listings = {}  # page src_uri -> the listings set aside
+
+
+def set_listings_aside(content: str, uri: str) -> str:
+    found = []
+
+    def aside(m):
+        found.append(m[0])
+        return LISTING.format(len(found) - 1)
+
+    content = SOURCE_LISTING.sub(aside, content)
+    _listings[uri] = found
+    return content
+
+
+def put_listings_back(output: str, uri: str) -> str:
+    found = _listings.pop(uri, [])
+    if not found:
+        return output
+    output, n = LISTING_MARK.subn(lambda m: found[int(m[1])], output)
+    if n != len(found):
+        raise PluginError(
+            f"docs/{uri}: {len(found)} source listings were set aside, "
+            f"{n} put back"
+        )
+    return output
 
 
 @event_priority(-10)  # before hooks/katex.py (-50), after the markers
@@ -344,6 +378,7 @@ def on_page_content(content, page, files=None, **_):
         content = content.replace(
             SOURCE_DETAILS, SOURCE_DETAILS + " data-search-exclude"
         )
+        content = set_listings_aside(content, page.file.src_uri)
     if 'class="doc doc-' in content:
         content = _link(page, MKDOCSTRINGS_CSS) + content
     return size_images(content, page, files)
@@ -399,7 +434,7 @@ def lab_plots(article: str, page, site_dir: str) -> str:
     <picture> with the narrow variant for phones), in place of the one
     light plot inlined as base64.
     """
-    from sitefigures.style import NARROW_MEDIA
+    from sitefigures.sizes import NARROW_MEDIA
 
     figures = iter(_lab_figures(page))
     folder = posixpath.join(site_dir, page.url)
@@ -499,6 +534,7 @@ def on_post_build(config, **_):
 
 @event_priority(-10)  # before hooks/katex.py renders the labs' math
 def on_post_page(output, page, config, **_):
+    output = put_listings_back(output, page.file.src_uri)
     head, sep, rest = output.partition(ARTICLE_OPEN)
     if not sep:
         return output
