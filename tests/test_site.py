@@ -60,7 +60,17 @@ def test_two_builds_are_identical_apart_from_the_date(site_build, tmp_path):
     if site_build.prebuilt:
         pytest.skip("TEST_SITE_DIR given: no fresh build to compare")
     second = tmp_path / "site"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # The second build makes afresh what the build cache would serve for
+    # the reference page, the search index and the lesson notebooks (the
+    # figures and labs take minutes: tests/test_buildcache.py covers
+    # theirs), so that a cached output that differs from a fresh one fails
+    # here, whichever of the two builds found the cache warm.
+    env = dict(
+        os.environ,
+        NO_MKDOCS_2_WARNING="1",
+        SITECACHE_FRESH="mkdocstrings search notebooks",
+        TMPDIR=str(tmp_path),
+    )
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(second)],
         cwd=REPO,

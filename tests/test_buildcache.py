@@ -1,0 +1,268 @@
+"""The build's caches give what a fresh build would, and are really used.
+
+tests/test_site.py builds the whole site a second time with the reference
+page, search index and notebooks made afresh and compares it byte for
+byte; these tests pin down each cache on its own, quickly.
+"""
+
+import json
+
+import pytest
+from conftest import load_file
+from mkdocs.exceptions import PluginError
+
+import sitecache
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """An empty build cache for the test."""
+    monkeypatch.setattr(sitecache, "CACHE", tmp_path / "cache")
+    monkeypatch.delenv(sitecache.FRESH, raising=False)
+    return tmp_path / "cache"
+
+
+# --- sitecache ---------------------------------------------------------------
+
+
+def test_the_key_covers_the_library_versions(cache_dir, monkeypatch):
+    before = sitecache.key(common=(), libraries=("numpy",))
+    assert sitecache.key(common=(), libraries=("markdown",)) != before
+    versions = {"numpy": "0.0.1"}
+    monkeypatch.setattr(sitecache, "_version", versions.get)
+    assert sitecache.key(common=(), libraries=("numpy",)) != before
+
+
+def test_a_fresh_kind_gets_an_empty_folder(cache_dir, monkeypatch, tmp_path):
+    warm = sitecache.folder("search", common=())
+    (warm / "entry.json").write_text("{}")
+    assert sitecache.folder("search", common=()) == warm
+    monkeypatch.setenv(sitecache.FRESH, "notebooks search")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    fresh = sitecache.folder("search", common=())
+    assert fresh != warm and not any(fresh.iterdir())
+    assert sitecache.folder("figures", common=()).parent == cache_dir / (
+        "figures"
+    )
+
+
+# --- mkdocstrings' rendering (hooks/apidocs.py) ------------------------------
+
+
+class _Handler:
+    """Stands in for mkdocstrings' handler: rendering records headings."""
+
+    def __init__(self):
+        self._headings = []
+
+
+class _Data:
+    path = "ref.activations"
+
+
+def _apidocs(monkeypatch, calls):
+    apidocs = load_file("hooks/apidocs.py")
+
+    def render(handler, data, options, locale=None):
+        from xml.etree.ElementTree import Element
+
+        calls.append(data.path)
+        el = Element("h2", {"id": data.path, "data-role": "module"})
+        el.text = f"<code>{data.path}</code>"
+        handler._headings.append(el)
+        return f"<div>{data.path} at {options}</div>"
+
+    monkeypatch.setattr(apidocs, "_render", render)
+    return apidocs
+
+
+def _headings(handler):
+    return [(h.tag, dict(h.attrib), h.text) for h in handler._headings]
+
+
+def test_a_rendering_is_served_from_the_cache(cache_dir, monkeypatch):
+    calls = []
+    apidocs = _apidocs(monkeypatch, calls)
+    fresh, cached = _Handler(), _Handler()
+    html = apidocs.render(fresh, _Data(), "level 2")
+    assert apidocs.render(cached, _Data(), "level 2") == html
+    assert calls == ["ref.activations"]  # the second came from the cache
+    assert _headings(cached) == _headings(fresh) != []
+
+
+def test_other_options_render_again(cache_dir, monkeypatch):
+    calls = []
+    apidocs = _apidocs(monkeypatch, calls)
+    apidocs.render(_Handler(), _Data(), "level 2")
+    apidocs.render(_Handler(), _Data(), "level 3")
+    apidocs.render(_Handler(), _Data(), "level 2", locale="fr")
+    assert len(calls) == 3
+
+
+def test_a_heading_with_children_is_not_cached(cache_dir, monkeypatch):
+    from xml.etree.ElementTree import Element, SubElement
+
+    apidocs = load_file("hooks/apidocs.py")
+    calls = []
+
+    def render(handler, data, options, locale=None):
+        calls.append(1)
+        el = Element("h2", {"id": "x"})
+        SubElement(el, "code").text = "x"
+        handler._headings.append(el)
+        return "<h2>x</h2>"
+
+    monkeypatch.setattr(apidocs, "_render", render)
+    apidocs.render(_Handler(), _Data(), "o")
+    apidocs.render(_Handler(), _Data(), "o")
+    assert len(calls) == 2
+
+
+# --- the search plugin's parse (hooks/search.py) -----------------------------
+
+PAGE = """<h1 id="t">Title</h1><p>Intro with <code>code</code>.</p>
+<h2 id="a">A <em>part</em></h2><p>Text</p><ul><li>one</li></ul>
+<details class="x" data-search-exclude><p>hidden</p></details>
+<h2 id="b" data-search-exclude>Left out</h2><p>not indexed</p>
+<script>var x = "<p>";</script><p>after</p>"""
+
+
+def _parse(parser_class, html, dump):
+    parser = parser_class()
+    parser.feed(html)
+    parser.close()
+    return [dump(s) for s in parser.data], parser
+
+
+def test_the_search_cache_gives_materials_sections(cache_dir):
+    search = load_file("hooks/search.py")
+    material, _ = _parse(search.MaterialParser, PAGE, search._dump)
+    fresh, first = _parse(search.CachedParser, PAGE, search._dump)
+    cached, second = _parse(search.CachedParser, PAGE, search._dump)
+    assert not first._hit and second._hit
+    assert cached == fresh == material
+    assert [s.is_excluded() for s in second.data] == [
+        s.is_excluded() for s in first.data
+    ]
+    # Another page is parsed, not served.
+    other, third = _parse(search.CachedParser, PAGE + "<p>x</p>", search._dump)
+    assert not third._hit and other != fresh
+
+
+def test_old_search_entries_are_pruned(cache_dir, tmp_path):
+    import os
+
+    search = load_file("hooks/search.py")
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    for i in range(5):
+        path = folder / f"{i}.json"
+        path.write_text("[]")
+        os.utime(path, (i, i))
+    search.prune(folder, keep=2)
+    assert sorted(p.name for p in folder.iterdir()) == ["3.json", "4.json"]
+
+
+# --- lesson notebooks (sitenotebooks.cached_page_notebook) -------------------
+
+LESSON = """# A lesson
+
+Some prose.
+
+```python
+print(1 + 1)
+```
+
+```text title="Output"
+2
+```
+"""
+
+
+def test_a_page_notebook_is_cached_per_text(cache_dir):
+    import nbformat
+
+    from sitenotebooks import cached_page_notebook, page_to_notebook
+
+    path = "docs/lessons/x.md"
+    made = cached_page_notebook(path, LESSON)
+    assert made == nbformat.writes(page_to_notebook(path, LESSON))
+    assert cached_page_notebook(path, LESSON) == made
+    (folder,) = (cache_dir / "notebooks").iterdir()
+    (entry,) = folder.iterdir()
+    entry.write_text(made.replace("Some prose.", "From the cache."))
+    assert "From the cache." in cached_page_notebook(path, LESSON)
+    edited = LESSON.replace("Some prose.", "Other prose.")
+    assert "Other prose." in cached_page_notebook(path, edited)
+    assert [p.name for p in folder.iterdir()] != [entry.name]  # replaced
+    assert len(list(folder.iterdir())) == 1
+
+
+def test_a_page_notebook_follows_the_files_it_includes(
+    cache_dir, monkeypatch, tmp_path
+):
+    import sitenotebooks
+
+    monkeypatch.setattr(sitenotebooks, "ROOT", tmp_path)
+    (tmp_path / "code.py").write_text("x = 1\n")
+    page = LESSON + '\n```python\n--8<-- "code.py"\n```\n'
+    first = sitenotebooks.cached_page_notebook("docs/l.md", page)
+    assert "x = 1" in first
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert "x = 2" in sitenotebooks.cached_page_notebook("docs/l.md", page)
+
+
+# --- figures (hooks/figures.py) ----------------------------------------------
+
+
+def test_cached_figures_are_read_without_the_figure_code(
+    cache_dir, monkeypatch
+):
+    figures = load_file("hooks/figures.py")
+    made = {("curve", "light"): (b"<svg/>", {"overflow_px": [0, 0, 0, 0]})}
+    calls = []
+
+    def draw_all(cache):
+        calls.append(1)
+        for (name, style), (svg, layout) in made.items():
+            (cache / f"{name}-{style}.svg").write_bytes(svg)
+            (cache / f"{name}-{style}.layout.json").write_text(
+                json.dumps(layout)
+            )
+        return made
+
+    monkeypatch.setattr(figures, "_draw_all", draw_all)
+    assert figures.figures() == made
+    assert figures.figures() == made
+    assert calls == [1]
+    # A file gone from the cache: everything is looked at again.
+    (svg,) = (cache_dir / "figures").glob("*/curve-light.svg")
+    svg.unlink()
+    figures.figures()
+    assert calls == [1, 1]
+
+
+# --- the reference page's source listings (hooks/lean.py) --------------------
+
+
+def test_source_listings_are_set_aside_and_put_back():
+    lean = load_file("hooks/lean.py")
+    listing = (
+        '<details class="mkdocstrings-source" data-search-exclude>'
+        "<summary>Source code</summary><pre>def f(): ...</pre></details>"
+    )
+    page = f"<h2>f</h2>{listing}<p>text</p>{listing.replace('f()', 'g()')}"
+    aside = lean.set_listings_aside(page, "reference.md")
+    assert "Source code" not in aside and "<p>text</p>" in aside
+    assert lean.put_listings_back(aside, "reference.md") == page
+    # A page without listings is left alone.
+    assert lean.put_listings_back("<p>x</p>", "other.md") == "<p>x</p>"
+
+
+def test_a_lost_listing_fails_the_build():
+    lean = load_file("hooks/lean.py")
+    listing = '<details class="mkdocstrings-source"><pre>x</pre></details>'
+    aside = lean.set_listings_aside(listing * 2, "reference.md")
+    cut = aside.replace(lean.LISTING.format(1), "")
+    with pytest.raises(PluginError, match="2 source listings .* 1 put back"):
+        lean.put_listings_back(cut, "reference.md")
