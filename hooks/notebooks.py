@@ -12,9 +12,9 @@
   imports or the runner change.
 """
 
+import os
 import posixpath
 import re
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
+from sitecache import CACHE
 from sitenotebooks import LabError, cached_lab_notebook, cached_page_notebook
 
 SECTIONS = ("lessons/", "topics/", "chapters/")
@@ -57,9 +58,17 @@ def _run_lab(file, config):
         nb = cached_lab_notebook(file.abs_src_path)
     except LabError as exc:
         raise PluginError(f"docs/{file.src_uri}: {exc}") from None
-    out_dir = Path(tempfile.mkdtemp(prefix="labs-"))
-    (out_dir / "labs").mkdir()
-    (out_dir / "labs" / name).write_text(nbformat.writes(nb), encoding="utf-8")
+    # The executed notebook is the page's source. It is written where it
+    # stays, and only when it changed, so that `mkdocs serve --dirty`
+    # builds a lab's page again only when the lab's output changed.
+    out_dir = CACHE / "site-labs"
+    target = out_dir / "labs" / name
+    text = nbformat.writes(nb)
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)  # atomic: two builds at once may race
     return File(
         f"labs/{name}",
         str(out_dir),

@@ -266,3 +266,41 @@ def test_a_lost_listing_fails_the_build():
     cut = aside.replace(lean.LISTING.format(1), "")
     with pytest.raises(PluginError, match="2 source listings .* 1 put back"):
         lean.put_listings_back(cut, "reference.md")
+
+
+# --- the labs' executed notebooks (hooks/notebooks.py) -----------------------
+
+
+def test_a_lab_page_is_rewritten_only_when_its_output_changes(
+    tmp_path, monkeypatch
+):
+    import os
+
+    from nbformat import v4
+
+    notebooks = load_file("hooks/notebooks.py")
+    monkeypatch.setattr(notebooks, "CACHE", tmp_path)
+    output = {"text": "1\n"}
+
+    def run(path):
+        cell = v4.new_code_cell("print(1)", id="cell-1")
+        cell.outputs = [v4.new_output("stream", name="stdout", **output)]
+        return v4.new_notebook(cells=[cell])
+
+    monkeypatch.setattr(notebooks, "cached_lab_notebook", run)
+
+    class Lab:
+        src_uri = "labs/x.py"
+        abs_src_path = str(tmp_path / "x.py")
+
+    config = {"site_dir": str(tmp_path / "site"), "use_directory_urls": True}
+    first = notebooks._run_lab(Lab, config)
+    source = first.abs_src_path
+    os.utime(source, (1, 1))  # as if written long ago
+    second = notebooks._run_lab(Lab, config)
+    assert second.abs_src_path == source
+    assert os.path.getmtime(source) == 1  # unchanged: not written again
+    output["text"] = "2\n"
+    notebooks._run_lab(Lab, config)
+    assert os.path.getmtime(source) > 1
+    assert '"2\\n"' in open(source, encoding="utf-8").read()

@@ -47,26 +47,33 @@ def ref_imports(*paths):
             continue
         seen.add(file)
         try:
-            tree = ast.parse(file.read_text(encoding="utf-8"))
+            names = _imported_names(file.read_text(encoding="utf-8"))
         except (OSError, SyntaxError, ValueError):
             return ("src/ref",)
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] + [
-                    f"{node.module}.{a.name}" for a in node.names
-                ]
-            for name in names:
-                parts = name.split(".")
-                if parts[0] != "ref" or len(parts) < 2:
-                    continue
-                module = ROOT / "src" / "ref" / f"{parts[1]}.py"
-                if module.is_file():
-                    found.add(module.relative_to(ROOT).as_posix())
-                    todo.append(module)
+        for name in names:
+            parts = name.split(".")
+            if parts[0] != "ref" or len(parts) < 2:
+                continue
+            module = ROOT / "src" / "ref" / f"{parts[1]}.py"
+            if module.is_file():
+                found.add(module.relative_to(ROOT).as_posix())
+                todo.append(module)
     return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=256)
+def _imported_names(source):
+    """Every module name the Python `source` imports (``import a.b``,
+    ``from a import b``: a, a.b), parsed once per text (the labs of one
+    build share most of `ref`)."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names += [node.module]
+            names += [f"{node.module}.{a.name}" for a in node.names]
+    return tuple(names)
 
 
 @functools.cache
