@@ -260,9 +260,7 @@ def first_paragraph(content: str) -> str | None:
     prose = []
     # Running text first, else any <p>; the start of a page is enough.
     for nested, text in ((False, content[:20000]), (True, content)):
-        parser = _Paragraphs(nested)
-        parser.feed(text)
-        prose = [(t, m) for t, m in parser.found if len(t) >= 40]
+        prose = _prose(_Paragraphs(nested), text)
         if prose:
             break
     if not prose:
@@ -270,6 +268,22 @@ def first_paragraph(content: str) -> str | None:
     no_math = [t for t, m in prose[:3] if not m]
     text = no_math[0] if no_math else plain_tex(prose[0][0])
     return shorten(text)
+
+
+def _prose(parser, text, want=3, chunk=2000):
+    """The first `want` paragraphs of prose (40 characters or more) that
+    `parser` finds in `text`. It is fed a chunk at a time and stops once
+    it has them: the description needs only those, and Python's HTML
+    parser is slow (a quarter of a second for every page's first 20,000
+    characters)."""
+    prose = []
+    for start in range(0, len(text), chunk):
+        parser.feed(text[start : start + chunk])
+        prose = [(t, m) for t, m in parser.found if len(t) >= 40]
+        if len(prose) >= want:
+            return prose
+    parser.close()
+    return [(t, m) for t, m in parser.found if len(t) >= 40]
 
 
 def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:

@@ -397,3 +397,26 @@ def test_a_tex_error_fails_the_build_with_file_and_line(tmp_path):
             render(bad)
     finally:
         hook.on_shutdown()
+
+
+def test_a_page_description_is_its_first_prose_paragraph():
+    lean = load_file("hooks/lean.py")
+    filler = "a sentence long enough to count as prose, " * 2
+    page = (
+        '<p><a class="md-button" href="x">Download as a notebook</a></p>'
+        f'<p>With math <span class="arithmatex">x</span>: {filler}</p>'
+        "<p>Too short.</p>"
+        f'<div class="admonition"><p>Inside a note: {filler}</p></div>'
+        f"<p>First plain one: {filler}</p><p>Second: {filler}</p>"
+    )
+    # Fed in chunks of any size, the parser finds the same paragraphs.
+    whole = lean._prose(lean._Paragraphs(), page, chunk=len(page))
+    for chunk in (1, 7, 64, 500):
+        assert lean._prose(lean._Paragraphs(), page, chunk=chunk) == whole
+    assert [m for _, m in whole] == [True, False, False]
+    # The first of the first three without math, shortened.
+    assert lean.first_paragraph(page).startswith("First plain one: a sent")
+    # No top-level prose: a paragraph inside other blocks will do.
+    nested = f'<div class="admonition"><p>Only here: {filler}</p></div>'
+    assert lean.first_paragraph(nested).startswith("Only here:")
+    assert lean.first_paragraph("<p>short</p>") is None
