@@ -304,3 +304,82 @@ def test_a_lab_page_is_rewritten_only_when_its_output_changes(
     notebooks._run_lab(Lab, config)
     assert os.path.getmtime(source) > 1
     assert '"2\\n"' in open(source, encoding="utf-8").read()
+
+
+# --- highlighted code blocks (hooks/highlight.py) ----------------------------
+
+
+def _highlighter(monkeypatch, calls, **settings):
+    from markdown import Markdown
+    from pymdownx.highlight import Highlight
+
+    module = load_file("hooks/highlight.py")
+    real = module._highlight
+
+    def counted(self, *args, **kwargs):
+        calls.append(args[0])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(module, "_highlight", counted)
+    # on_config installs the hook's method: put pymdownx's back after.
+    monkeypatch.setattr(Highlight, "highlight", Highlight.highlight)
+    config = {"title_mode": "text", "anchor_linenums": True} | settings
+    return module, Highlight(md=Markdown(), **config)
+
+
+def test_a_code_block_is_highlighted_once(cache_dir, monkeypatch):
+    calls = []
+    module, hl = _highlighter(monkeypatch, calls)
+    fresh = module.highlight(hl, "x = 1\n", "python", code_block_count=3)
+    module.on_post_build(None)
+    module.on_config(None)  # the next build
+    cached = module.highlight(hl, "x = 1\n", "python", code_block_count=3)
+    assert cached == fresh and "highlight" in fresh
+    assert calls == ["x = 1\n"]
+    # Another block, language or position on the page: highlighted.
+    module.highlight(hl, "x = 2\n", "python", code_block_count=3)
+    module.highlight(hl, "x = 1\n", "text", code_block_count=3)
+    module.highlight(hl, "x = 1\n", "python", code_block_count=4)
+    assert len(calls) == 4
+
+
+def test_what_may_stash_html_or_is_inline_is_not_cached(
+    cache_dir, monkeypatch
+):
+    calls = []
+    module, html_titles = _highlighter(monkeypatch, calls, title_mode="html")
+    for _ in range(2):
+        module.highlight(html_titles, "x\n", "python", title="<b>t</b>")
+    _, auto = _highlighter(monkeypatch, calls, auto_title=True)
+    for _ in range(2):
+        module.highlight(auto, "y\n", "python")
+    _, plain = _highlighter(monkeypatch, calls)
+    for _ in range(2):
+        module.highlight(plain, "z", "python", inline=True)
+    assert calls == ["x\n", "x\n", "y\n", "y\n", "z", "z"]
+    plain.extra = object()  # a setting known only by its address
+    assert module.settings(plain) is None
+
+
+def test_the_highlight_store_keeps_what_was_used_first(cache_dir, monkeypatch):
+    calls = []
+    module, hl = _highlighter(monkeypatch, calls)
+    for i in range(3):
+        module.highlight(hl, f"v = {i}\n", "python")
+    module.on_post_build(None)
+    store = module._state["folder"] / "entries.json"
+    assert len(json.loads(store.read_text())) == 3
+    module.on_config(None)
+    monkeypatch.setattr(module, "KEEP", 2)
+    module.highlight(hl, "w = 0\n", "python")  # new
+    module.highlight(hl, "v = 2\n", "python")  # from the store
+    module.on_post_build(None)
+    kept = json.loads(store.read_text())
+    assert len(kept) == 2
+    assert all("w" in h or "2" in h for h in kept.values())
+    # A build that only read the store leaves it as it was.
+    before = store.stat().st_mtime_ns
+    module.on_config(None)
+    module.highlight(hl, "w = 0\n", "python")
+    module.on_post_build(None)
+    assert store.stat().st_mtime_ns == before
