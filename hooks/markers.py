@@ -36,19 +36,70 @@ from doccheck.page import PageError, parse
 def on_page_markdown(markdown, page, **_):
     path = f"docs/{page.file.src_uri}"
     try:
-        parsed = parse(path, markdown)
+        read = cached_read(path, markdown)
     except PageError as exc:
         line = exc.line + _front_matter_lines(page)
         raise PluginError(f"{path}:{line}: {exc.message}") from None
-    included = list(_included_pages(markdown))
-    _record(page, path, parsed, included)
+    _numbers[page.file.dest_uri] = read["numbers"]
     _fences_read[page.file.src_uri] = (
         path,
         _front_matter_lines(page),
-        expected_blocks(parsed, included),
+        [tuple(block) for block in read["expected"]],
         markdown,
     )
-    return parsed.without_markers()
+    return read["text"]
+
+
+def read_page(path, markdown):
+    """What the build needs of a page from the checker's reading of it:
+    the Markdown without markers, the numbers its markers check or give
+    (``_record``), and the code blocks the checker reads
+    (``expected_blocks``). Raises PageError for a page it cannot read."""
+    parsed = parse(path, markdown)
+    included = list(_included_pages(markdown))
+    return {
+        "text": parsed.without_markers(),
+        "numbers": _record(path, parsed, included),
+        "expected": expected_blocks(parsed, included),
+    }
+
+
+def cached_read(path, markdown):
+    """`read_page`, kept in the build cache (`sitecache`): parsing every
+    page took a tenth of a warm build. The entry's name is a hash of the
+    page's Markdown and of every file it includes; the folder's key
+    covers the checker and this hook. An edited page replaces its entry.
+    """
+    import hashlib
+
+    from sitecache import folder
+
+    cache = folder(
+        "markers",
+        "src/doccheck",
+        "hooks/markers.py",
+        common=(),
+        libraries=("pyyaml",),
+    )
+    digest = hashlib.sha256(f"{path}\n{markdown}".encode())
+    for m in SNIPPET.finditer(markdown):
+        for name in (m.group(1), f"includes/{m.group(1)}"):
+            if os.path.isfile(name):
+                with open(name, "rb") as fh:
+                    digest.update(name.encode() + b"\n" + fh.read())
+    stem = path.replace("/", "__").removesuffix(".md")
+    entry = cache / f"{stem}.{digest.hexdigest()[:16]}.json"
+    try:
+        return json.loads(entry.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    read = read_page(path, markdown)  # a PageError is not cached
+    for old in cache.glob(f"{stem}.*.json"):
+        old.unlink(missing_ok=True)
+    tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(read), encoding="utf-8")
+    tmp.replace(entry)  # atomic: two builds at once may race
+    return read
 
 
 # --- the checker and the renderer must agree on every code block -----------
@@ -178,7 +229,9 @@ def _included_pages(markdown):
         yield markdown.count("\n", 0, m.start()) + 1, name, page
 
 
-def _record(page, path, parsed, included):
+def _record(path, parsed, included):
+    """The numbers a page's markers check or give, as the audit reads
+    them: {"source": file, "checked": [text], "given": [text]}."""
     entry = {"source": path, "checked": [], "given": []}
     pages = [parsed]
     for _, name, inner in included:
@@ -190,7 +243,7 @@ def _record(page, path, parsed, included):
                 continue  # a formula check: the math is not a number
             kind = "given" if mk.kind == "given" else "checked"
             entry[kind] += [n.text for n in mk.numbers]
-    _numbers[page.file.dest_uri] = entry
+    return entry
 
 
 def on_pre_build(**_):

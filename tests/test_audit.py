@@ -94,8 +94,12 @@ def test_the_site_audit_needs_the_build_record(tmp_path):
     assert shown(audit(tmp_path)) == ["11"]
 
 
-def test_the_build_records_the_numbers_each_page_checks(tmp_path):
+def test_the_build_records_the_numbers_each_page_checks(tmp_path, monkeypatch):
     import markers
+
+    import sitecache
+
+    monkeypatch.setattr(sitecache, "CACHE", tmp_path / "cache")
 
     class File:
         src_uri = "lessons/x.md"

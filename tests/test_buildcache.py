@@ -383,3 +383,40 @@ def test_the_highlight_store_keeps_what_was_used_first(cache_dir, monkeypatch):
     module.highlight(hl, "w = 0\n", "python")
     module.on_post_build(None)
     assert store.stat().st_mtime_ns == before
+
+
+# --- the checker's reading of each page (hooks/markers.py) -------------------
+
+
+def test_the_checkers_reading_of_a_page_is_cached(
+    cache_dir, monkeypatch, tmp_path
+):
+    from doccheck.page import PageError
+
+    markers = load_file("hooks/markers.py")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inc.md").write_text("Given 7<!--given: a count -->.\n")
+    page = 'It is 0.5<!--= 1 / 2 -->.\n\n--8<-- "inc.md"\n'
+    fresh = markers.read_page("docs/p.md", page)
+    assert markers.cached_read("docs/p.md", page) == json.loads(
+        json.dumps(fresh)
+    )
+    assert fresh["numbers"] == {
+        "source": "inc.md", "checked": ["0.5"], "given": ["7"]
+    }  # fmt: skip
+    (entry,) = (cache_dir / "markers").glob("*/*.json")
+    served = json.loads(entry.read_text())
+    served["text"] = "from the cache"
+    entry.write_text(json.dumps(served))
+    assert markers.cached_read("docs/p.md", page)["text"] == "from the cache"
+    # An included file that changes, or an edit: read again.
+    (tmp_path / "inc.md").write_text("Given 8<!--given: a count -->.\n")
+    assert markers.cached_read("docs/p.md", page)["numbers"]["given"] == ["8"]
+    edited = page.replace("0.5", "0.50")
+    assert "0.50" in markers.cached_read("docs/p.md", edited)["text"]
+    assert len(list((cache_dir / "markers").glob("*/*.json"))) == 1
+    # A page the checker cannot read fails every time, and is not kept.
+    broken = "```python\nx = 1\n"
+    for _ in range(2):
+        with pytest.raises(PageError):
+            markers.cached_read("docs/p.md", broken)

@@ -97,8 +97,12 @@ def test_a_fence_shown_differently_or_not_at_all_fails():
     assert markers.disagreement(escaped, ['--8<-- "x.py"']) is None
 
 
-def test_the_build_fails_at_the_line_in_the_source_file(tmp_path):
+def test_the_build_fails_at_the_line_in_the_source_file(tmp_path, monkeypatch):
     from mkdocs.exceptions import PluginError
+
+    import sitecache
+
+    monkeypatch.setattr(sitecache, "CACHE", tmp_path / "cache")
 
     source = tmp_path / "p.md"
     source.write_text("---\ntitle: T\n---\n\nText.\n\n    x = 2\n")

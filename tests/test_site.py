@@ -61,14 +61,15 @@ def test_two_builds_are_identical_apart_from_the_date(site_build, tmp_path):
         pytest.skip("TEST_SITE_DIR given: no fresh build to compare")
     second = tmp_path / "site"
     # The second build makes afresh what the build cache would serve for
-    # the reference page, the search index, the lesson notebooks and the
-    # highlighted code blocks (the figures and labs take minutes: tests/test_buildcache.py covers
+    # the reference page, the search index, the lesson notebooks, the
+    # highlighted code blocks and the checker's reading of each page (the
+    # figures and labs take minutes: tests/test_buildcache.py covers
     # theirs), so that a cached output that differs from a fresh one fails
     # here, whichever of the two builds found the cache warm.
     env = dict(
         os.environ,
         NO_MKDOCS_2_WARNING="1",
-        SITECACHE_FRESH="mkdocstrings search notebooks highlight",
+        SITECACHE_FRESH="mkdocstrings search notebooks highlight markers",
         TMPDIR=str(tmp_path),
     )
     subprocess.run(
