@@ -29,7 +29,7 @@ from xml.etree.ElementTree import Element
 
 from mkdocstrings_handlers.python import PythonHandler
 
-from sitecache import folder
+from sitecache import folder, write_atomic
 
 #: What the rendered HTML is made from, besides `ref`.
 INPUTS = ("mkdocs.yml", "includes", "overrides", "hooks/apidocs.py")
@@ -83,9 +83,7 @@ def render(self, data, options, locale=None):
             for el in made
         ],
     }
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(entry), encoding="utf-8")
-    tmp.replace(path)  # atomic: two builds at once may race
+    write_atomic(path, json.dumps(entry))
     return html
 
 

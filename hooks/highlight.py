@@ -23,7 +23,7 @@ import json
 
 from pymdownx.highlight import Highlight
 
-from sitecache import folder
+from sitecache import folder, write_atomic
 
 #: How many highlighted blocks the cache keeps (the site has about 250).
 KEEP = 2000
@@ -116,6 +116,4 @@ def on_post_build(config, **_):
             break
         kept.setdefault(key, html)
     path = _state["folder"] / "entries.json"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(kept), encoding="utf-8")
-    tmp.replace(path)  # atomic: two builds at once may race
+    write_atomic(path, json.dumps(kept))

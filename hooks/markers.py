@@ -72,7 +72,7 @@ def cached_read(path, markdown):
     """
     import hashlib
 
-    from sitecache import folder
+    from sitecache import folder, write_atomic
 
     cache = folder(
         "markers",
@@ -96,9 +96,7 @@ def cached_read(path, markdown):
     read = read_page(path, markdown)  # a PageError is not cached
     for old in cache.glob(f"{stem}.*.json"):
         old.unlink(missing_ok=True)
-    tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(read), encoding="utf-8")
-    tmp.replace(entry)  # atomic: two builds at once may race
+    write_atomic(entry, json.dumps(read))
     return read
 
 

@@ -12,7 +12,6 @@
   imports or the runner change.
 """
 
-import os
 import posixpath
 import re
 from pathlib import Path
@@ -22,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from sitecache import CACHE
+from sitecache import CACHE, write_atomic
 from sitenotebooks import LabError, cached_lab_notebook, cached_page_notebook
 
 SECTIONS = ("lessons/", "topics/", "chapters/")
@@ -66,9 +65,7 @@ def _run_lab(file, config):
     text = nbformat.writes(nb)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)  # atomic: two builds at once may race
+        write_atomic(target, text)
     return File(
         f"labs/{name}",
         str(out_dir),

@@ -23,7 +23,7 @@ import os
 
 import material.plugins.search.plugin as search
 
-from sitecache import folder
+from sitecache import folder, write_atomic
 
 #: How many parsed pages the cache keeps (the site has about 40).
 KEEP = 200
@@ -97,9 +97,7 @@ class CachedParser(MaterialParser):
         super().close()
         if self._entry is None:
             return  # nothing was fed
-        tmp = self._entry.with_name(self._entry.name + ".tmp")
-        tmp.write_text(json.dumps([_dump(s) for s in self.data]), "utf-8")
-        tmp.replace(self._entry)  # atomic: two builds at once may race
+        write_atomic(self._entry, json.dumps([_dump(s) for s in self.data]))
 
 
 def prune(cache, keep=KEEP):

@@ -133,7 +133,16 @@ def cached_together(paths, make):
             f"cache: {len(made)} outputs made for {len(paths)} paths"
         )
     for path, data in zip(paths, made, strict=True):
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # atomic: two builds at once may race
+        write_atomic(path, data)
     return made
+
+
+def write_atomic(path, data):
+    """Write `data` (bytes, or text as UTF-8) to `path` through a file of
+    this process beside it: a build running at the same time reads the
+    old file or the new one, never half of one."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    tmp.write_bytes(data)
+    tmp.replace(path)
