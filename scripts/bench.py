@@ -6,8 +6,8 @@
 
 Each figure is the wall-clock time of a whole command, min and median of
 --repeat runs (quote the median), against the target for a 2-core
-machine. The build is timed warm (figures, labs and formulas cached
-under a hash of their inputs, as in the contributor's loop), and so are
+machine. The build is timed warm (with the build cache under .cache/
+filled, as in the contributor's loop: see CONTRIBUTING), and so are
 the suites: a long proof that passed at the same inputs is skipped
 (tests/proofs.py), so each suite is also timed with REPROVE=1, which
 runs every proof as CI does. "serve" starts `mkdocs serve`, appends a
