@@ -23,6 +23,7 @@ aliases.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from xml.etree.ElementTree import Element
@@ -59,14 +60,15 @@ def _heading(record: dict) -> Element:
     return el
 
 
-_cache = {}  # "folder": this build's cache folder
+@functools.cache
+def _cache():
+    """This build's cache folder (on_config forgets it)."""
+    return folder("mkdocstrings", *INPUTS, libraries=LIBRARIES)
 
 
 def render(self, data, options, locale=None):
     """`PythonHandler.render`, served from the cache when it can be."""
-    if "folder" not in _cache:
-        _cache["folder"] = folder("mkdocstrings", *INPUTS, libraries=LIBRARIES)
-    path = _cache["folder"] / entry_name(data.path, options, locale)
+    path = _cache() / entry_name(data.path, options, locale)
     if path.exists():
         entry = json.loads(path.read_text(encoding="utf-8"))
         self._headings.extend(_heading(h) for h in entry["headings"])
@@ -91,5 +93,5 @@ render.__wrapped__ = _render
 
 
 def on_config(config, **_):
-    _cache.clear()  # the inputs are hashed again for each build
+    _cache.cache_clear()  # the inputs are hashed again for each build
     PythonHandler.render = render

@@ -17,6 +17,7 @@ ones (pages edited while serving) up to `KEEP`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -32,20 +33,28 @@ KEEP = 2000
 # extension's own method, not an earlier build's wrapper.
 _highlight = getattr(Highlight.highlight, "__wrapped__", Highlight.highlight)
 SIGNATURE = inspect.signature(_highlight)
-_state = {}  # this build's folder, stored entries, used entries
+_state = {}  # this build's stored entries and used entries
 
 
-def _store():
-    if "entries" not in _state:
-        _state["folder"] = folder(
+@functools.cache
+def _store_path():
+    """This build's store (on_config forgets it)."""
+    return (
+        folder(
             "highlight",
             "hooks/highlight.py",
             common=(),
             libraries=("markdown", "pygments", "pymdown-extensions"),
         )
-        path = _state["folder"] / "entries.json"
+        / "entries.json"
+    )
+
+
+def _store():
+    if "entries" not in _state:
         try:
-            _state["entries"] = json.loads(path.read_text(encoding="utf-8"))
+            text = _store_path().read_text(encoding="utf-8")
+            _state["entries"] = json.loads(text)
         except FileNotFoundError:
             _state["entries"] = {}
         _state["used"] = {}
@@ -101,6 +110,7 @@ highlight.__wrapped__ = _highlight
 
 def on_config(config, **_):
     _state.clear()
+    _store_path.cache_clear()
     Highlight.highlight = highlight
 
 
@@ -115,5 +125,4 @@ def on_post_build(config, **_):
         if len(kept) >= KEEP:
             break
         kept.setdefault(key, html)
-    path = _state["folder"] / "entries.json"
-    write_atomic(path, json.dumps(kept))
+    write_atomic(_store_path(), json.dumps(kept))

@@ -23,6 +23,7 @@ to the reader as code but was never run; a fence the checker ran that
 MkDocs does not show as code proves something the reader cannot see.
 """
 
+import functools
 import html as htmllib
 import json
 import os
@@ -31,6 +32,7 @@ import re
 from mkdocs.exceptions import PluginError
 
 from doccheck.page import PageError, parse
+from sitecache import cached_version, folder
 
 
 def on_page_markdown(markdown, page, **_):
@@ -64,40 +66,38 @@ def read_page(path, markdown):
     }
 
 
-def cached_read(path, markdown):
-    """`read_page`, kept in the build cache (`sitecache`): parsing every
-    page took a tenth of a warm build. The entry's name is a hash of the
-    page's Markdown and of every file it includes; the folder's key
-    covers the checker and this hook. An edited page replaces its entry.
-    """
-    import hashlib
-
-    from sitecache import folder, write_atomic
-
-    cache = folder(
+@functools.cache
+def _cache():
+    """This build's cache folder (on_pre_build forgets it): its key covers
+    the checker and this hook."""
+    return folder(
         "markers",
         "src/doccheck",
         "hooks/markers.py",
         common=(),
         libraries=("pyyaml",),
     )
-    digest = hashlib.sha256(f"{path}\n{markdown}".encode())
+
+
+def cached_read(path, markdown):
+    """`read_page`, kept in the build cache (`sitecache`): parsing every
+    page took a tenth of a warm build. One entry per version of the page's
+    Markdown and of every file it includes; a page the checker cannot
+    read raises PageError and is not kept."""
+    parts = [f"{path}\n{markdown}".encode()]
     for m in SNIPPET.finditer(markdown):
         for name in (m.group(1), f"includes/{m.group(1)}"):
             if os.path.isfile(name):
                 with open(name, "rb") as fh:
-                    digest.update(name.encode() + b"\n" + fh.read())
-    stem = path.replace("/", "__").removesuffix(".md")
-    entry = cache / f"{stem}.{digest.hexdigest()[:16]}.json"
-    try:
-        return json.loads(entry.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        pass
-    read = read_page(path, markdown)  # a PageError is not cached
-    for old in cache.glob(f"{stem}.*.json"):
-        old.unlink(missing_ok=True)
-    write_atomic(entry, json.dumps(read))
-    return read
+                    parts.append(name.encode() + b"\n" + fh.read())
+    data = cached_version(
+        _cache(),
+        path,
+        ".json",
+        parts,
+        lambda: json.dumps(read_page(path, markdown)).encode(),
+    )
+    return json.loads(data)
 
 
 # --- the checker and the renderer must agree on every code block -----------
@@ -245,6 +245,7 @@ def _record(path, parsed, included):
 
 
 def on_pre_build(**_):
+    _cache.cache_clear()
     _numbers.clear()
     _fences_read.clear()
 

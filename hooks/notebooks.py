@@ -22,7 +22,12 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from sitecache import CACHE, write_atomic
-from sitenotebooks import LabError, cached_lab_notebook, cached_page_notebook
+from sitenotebooks import (
+    LabError,
+    cached_lab_notebook,
+    cached_page_notebook,
+    page_notebook_cache,
+)
 
 SECTIONS = ("lessons/", "topics/", "chapters/")
 _notebooks = {}  # page src_uri -> notebook src_uri
@@ -35,13 +40,14 @@ def _has_code(text):
 @event_priority(100)  # before mkdocs-jupyter looks at the files
 def on_files(files, config, **_):
     _notebooks.clear()
+    cache = page_notebook_cache()  # its inputs hashed once per build
     for file in list(files):
         uri = file.src_uri
         if uri.endswith(".md") and uri.startswith(SECTIONS):
             text = Path(file.abs_src_path).read_text(encoding="utf-8")
             if not _has_code(text):
                 continue
-            nb = cached_page_notebook(f"docs/{uri}", text)
+            nb = cached_page_notebook(f"docs/{uri}", text, cache)
             target = "notebooks/" + uri[:-3] + ".ipynb"
             files.append(File.generated(config, target, content=nb))
             _notebooks[uri] = target

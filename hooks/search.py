@@ -17,6 +17,7 @@ up.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -31,18 +32,14 @@ KEEP = 200
 # mkdocs loads hooks afresh for every build of `mkdocs serve`: subclass
 # Material's parser, not an earlier build's subclass.
 MaterialParser = getattr(search.Parser, "material", search.Parser)
-_cache = {}  # "folder": this build's cache folder
 
 
-def _folder():
-    if "folder" not in _cache:
-        _cache["folder"] = folder(
-            "search",
-            "hooks/search.py",
-            common=(),
-            libraries=("mkdocs-material",),
-        )
-    return _cache["folder"]
+@functools.cache
+def _cache():
+    """This build's cache folder (on_config forgets it)."""
+    return folder(
+        "search", "hooks/search.py", common=(), libraries=("mkdocs-material",)
+    )
 
 
 def _dump(section) -> dict:
@@ -81,7 +78,7 @@ class CachedParser(MaterialParser):
         if self._entry is not None:
             raise RuntimeError("search cache: a page is fed more than once")
         digest = hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
-        self._entry = _folder() / f"{digest}.json"
+        self._entry = _cache() / f"{digest}.json"
         try:
             records = json.loads(self._entry.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -110,9 +107,9 @@ def prune(cache, keep=KEEP):
 
 
 def on_config(config, **_):
-    _cache.clear()
+    _cache.cache_clear()
     search.Parser = CachedParser
 
 
 def on_post_build(config, **_):
-    prune(_folder())
+    prune(_cache())

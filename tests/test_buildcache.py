@@ -367,7 +367,7 @@ def test_the_highlight_store_keeps_what_was_used_first(cache_dir, monkeypatch):
     for i in range(3):
         module.highlight(hl, f"v = {i}\n", "python")
     module.on_post_build(None)
-    store = module._state["folder"] / "entries.json"
+    store = module._store_path()
     assert len(json.loads(store.read_text())) == 3
     module.on_config(None)
     monkeypatch.setattr(module, "KEEP", 2)

@@ -113,6 +113,7 @@ def test_the_build_fails_at_the_line_in_the_source_file(tmp_path, monkeypatch):
         url="p/",
     )
     markdown = "Text.\n\n    x = 2\n"  # what MkDocs hands on
+    markers.on_pre_build()  # as a build does: a cache folder of its own
     markers.on_page_markdown(markdown, page=page)
     html = "<p>Text.</p>\n<pre><code>x = 2\n</code></pre>"
     with pytest.raises(PluginError, match=r"^docs/p\.md:7: MkDocs shows a"):

@@ -137,6 +137,29 @@ def cached_together(paths, make):
     return made
 
 
+def cached_version(cache, name, suffix, parts, make):
+    """The bytes `make()` gives for one version of the page `name`, from
+    `cache` if that version was made before.
+
+    The version is a hash of `parts` (bytes: the page's text, the files
+    it includes). The entry is ``<name, / as __>.<hash><suffix>``, and a
+    new version replaces the page's older ones, so an edited page leaves
+    one entry. If `make` raises, nothing is stored or removed.
+    """
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    stem = str(name).replace("/", "__").removesuffix(".md")
+    entry = cache / f"{stem}.{digest.hexdigest()[:16]}{suffix}"
+    if entry.exists():
+        return entry.read_bytes()
+    data = make()
+    for old in cache.glob(f"{stem}.*{suffix}"):
+        old.unlink(missing_ok=True)
+    write_atomic(entry, data)
+    return data
+
+
 def write_atomic(path, data):
     """Write `data` (bytes, or text as UTF-8) to `path` through a file of
     this process beside it: a build running at the same time reads the

@@ -71,38 +71,38 @@ def page_to_notebook(path, text):
     return nb
 
 
-def cached_page_notebook(path, text):
-    """`page_to_notebook(path, text)` as JSON text, from the build cache.
+def page_notebook_cache():
+    """The build cache's folder of lesson notebooks: its key covers this
+    module, the checker (whose parser reads the page) and nbformat."""
+    from sitecache import folder
 
-    The entry's name is a hash of the page's text and of every file its
-    listings include; the folder's key covers this module, the checker
-    (whose parser reads the page) and nbformat. An edited page gets a new
-    entry, and its old one is removed.
-    """
-    import hashlib
-
-    from sitecache import cached, folder
-
-    cache = folder(
+    return folder(
         "notebooks",
         "src/sitenotebooks",
-        "src/doccheck",  # its page parser
+        "src/doccheck",
         common=(),
         libraries=("nbformat",),
     )
-    digest = hashlib.sha256(text.encode())
+
+
+def cached_page_notebook(path, text, cache=None):
+    """`page_to_notebook(path, text)` as JSON text, from the build cache
+    (`cache`, by default `page_notebook_cache()`), one entry per version
+    of the page and of the files its listings include."""
+    from sitecache import cached_version
+
+    parts = [text.encode()]
     for line in text.splitlines():
         m = SNIPPET.match(line)
         if m:
             target = ROOT / m.group(1).partition(":")[0]
-            digest.update(target.read_bytes() if target.is_file() else b"")
-    stem = str(path).replace("/", "__").removesuffix(".md")
-    entry = cache / f"{stem}.{digest.hexdigest()[:16]}.ipynb"
-    if not entry.exists():
-        for old in cache.glob(f"{stem}.*.ipynb"):
-            old.unlink(missing_ok=True)
-    data = cached(
-        entry, lambda: nbformat.writes(page_to_notebook(path, text)).encode()
+            parts.append(target.read_bytes() if target.is_file() else b"")
+    data = cached_version(
+        cache or page_notebook_cache(),
+        path,
+        ".ipynb",
+        parts,
+        lambda: nbformat.writes(page_to_notebook(path, text)).encode(),
     )
     return data.decode("utf-8")
 
