@@ -1411,3 +1411,14 @@ STATING = re.compile(r"=|\\approx|\\leftarrow|\\[dt]?frac|\\sqrt|\\sum|\\prod")
 
 def states_something(latex, display):
     return display or bool(STATING.search(latex))
+
+
+def distinct_variants(original, variants):
+    """The (kind, text) `variants` of `original` (a formula's mutants),
+    each text once, in order, leaving out any that is `original` itself."""
+    seen, unique = {original}, []
+    for kind, new in variants:
+        if new not in seen:
+            seen.add(new)
+            unique.append((kind, new))
+    return unique

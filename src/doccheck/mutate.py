@@ -178,12 +178,7 @@ def formula_variants(latex):
         else:
             new = "^{" + m.group(3) + " + 1}"
         out.append(("formula power", _replace(latex, m.start(), m.end(), new)))
-    seen, unique = {latex}, []
-    for kind, new in out:
-        if new not in seen:
-            seen.add(new)
-            unique.append((kind, new))
-    return unique
+    return formulamod.distinct_variants(latex, out)
 
 
 def _leading(latex, i):

@@ -53,6 +53,7 @@ from doccheck.formula import (
     _erf,
     _max,
     _Ref,
+    distinct_variants,
 )
 
 MAX_TOL = 1e-2  # a looser "~" says nothing
@@ -571,12 +572,7 @@ def variants(text: str) -> list[tuple[str, str]]:
     for m in re.finditer(r"(?<!\*)[*/](?!\*)", text):
         new = "/" if m[0] == "*" else "*"
         out.append(("operator", text[: m.start()] + new + text[m.end() :]))
-    seen, unique = {text}, []
-    for kind, new in out:
-        if new not in seen:
-            seen.add(new)
-            unique.append((kind, new))
-    return unique
+    return distinct_variants(text, out)
 
 
 def mutation_report(root: Path = REF, toml: Path = TOML):
